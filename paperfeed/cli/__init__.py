@@ -1,0 +1,26 @@
+"""The `paperfeed` command: one module per command group."""
+
+from __future__ import annotations
+
+import click
+
+from paperfeed import __version__
+from paperfeed.cli.database import init, stats
+from paperfeed.cli.ingest import ingest
+from paperfeed.cli.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="paperfeed")
+def main() -> None:
+    """paperfeed: a self-hostable daily papers site.
+
+    Settings come from PAPERFEED_* environment variables; the database is
+    PAPERFEED_DATABASE_URL (default: a SQLite file under ./data/).
+    """
+
+
+main.add_command(init)
+main.add_command(stats)
+main.add_command(ingest)
+main.add_command(serve)

@@ -1,0 +1,88 @@
+"""`paperfeed ingest …`: fill the store from arXiv's API, OAI-PMH or the bulk snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from paperfeed.cli.context import arxiv_http, load_settings, open_store
+from paperfeed.ingest import IngestSummary, harvest_oai, import_snapshot, ingest_arxiv_ids, ingest_arxiv_query
+from paperfeed.records import InvalidArxivId
+from paperfeed.sources.arxiv_api import SORT_BY, SORT_ORDER
+from paperfeed.sources.http import SourceError
+
+
+def _report(summary: IngestSummary) -> None:
+    click.echo(str(summary))
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-04-06") from exc
+
+
+@click.group()
+def ingest() -> None:
+    """Fetch papers into the store. Each prints what changed and exits non-zero only on failure.
+
+    All arXiv traffic is limited to one request every 3 seconds.
+    """
+
+
+@ingest.command("arxiv")
+@click.option("--ids", "ids", multiple=True, metavar="ID", help="arXiv ids or URLs (repeat, or separate by commas).")
+@click.option("--query", "query", metavar="QUERY", help="An arXiv API search query, e.g. 'cat:cs.CL AND ti:tokenizer'.")
+@click.option("--max", "max_results", default=100, show_default=True, type=click.IntRange(1, 30000),
+              help="At most this many results for --query.")
+@click.option("--sort-by", type=click.Choice(SORT_BY), default="submittedDate", show_default=True)
+@click.option("--sort-order", type=click.Choice(SORT_ORDER), default="descending", show_default=True)
+def ingest_arxiv(ids: tuple[str, ...], query: str | None, max_results: int, sort_by: str, sort_order: str) -> None:
+    """Fetch papers from the arXiv API, by id list or by search query."""
+    id_list = [i.strip() for chunk in ids for i in chunk.split(",") if i.strip()]
+    if bool(id_list) == bool(query):
+        raise click.UsageError("give either --ids or --query")
+    settings = load_settings()
+    engine = open_store(settings)
+    http = arxiv_http(settings)
+    try:
+        if id_list:
+            summary = ingest_arxiv_ids(engine, http, settings.arxiv_api_url, id_list)
+        else:
+            summary = ingest_arxiv_query(engine, http, settings.arxiv_api_url, query or "",
+                                         max_results=max_results, sort_by=sort_by, sort_order=sort_order)
+    except (SourceError, InvalidArxivId) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report(summary)
+
+
+@ingest.command("oai")
+@click.option("--set", "set_spec", metavar="SET", help="A group (cs), archive (physics:hep-th) or category (cs:cs:LG).")
+@click.option("--from", "from_date", callback=_day, metavar="DATE",
+              help="Records modified since this day. Default: the day the last complete harvest began.")
+@click.option("--until", "until", callback=_day, metavar="DATE", help="Records modified until this day.")
+@click.option("--format", "metadata_prefix", type=click.Choice(["arXiv", "arXivRaw"]), default="arXivRaw",
+              show_default=True, help="arXivRaw also carries each paper's version history.")
+def ingest_oai(set_spec: str | None, from_date: date | None, until: date | None, metadata_prefix: str) -> None:
+    """Harvest arXiv's OAI-PMH interface incrementally; an interrupted harvest resumes where it stopped."""
+    settings = load_settings()
+    engine = open_store(settings)
+    try:
+        summary = harvest_oai(engine, arxiv_http(settings), settings.oai_url, set_spec=set_spec,
+                              metadata_prefix=metadata_prefix, from_date=from_date, until=until)
+    except SourceError as exc:
+        raise click.ClickException(f"{exc} (the harvest's checkpoint is kept: run again to resume)") from exc
+    _report(summary)
+
+
+@ingest.command("snapshot")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def ingest_snapshot(path: Path) -> None:
+    """Import the bulk metadata snapshot (JSON lines, plain or gzipped). Bad lines are reported and skipped."""
+    engine = open_store(load_settings())
+    _report(import_snapshot(engine, path))

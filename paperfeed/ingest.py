@@ -1,0 +1,174 @@
+"""Pipelines from sources into the store: read records, upsert in batches, keep checkpoints.
+
+This is the only module that joins a source to the store; sources stay
+database-free and the store stays format-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from paperfeed.progress import progress_bar
+from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id, utc_naive
+from paperfeed.sources import arxiv_api, oai, sample, snapshot
+from paperfeed.sources.http import Polite
+from paperfeed.store.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
+from paperfeed.store.papers import UpsertCounts, upsert_papers
+
+BATCH = 2000
+KEEP_PROBLEMS = 100  # problems listed in a summary; all are counted
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    read: int = 0
+    skipped: int = 0
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    problems: list[BadRecord] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, bad: BadRecord) -> None:
+        self.skipped += 1
+        if len(self.problems) < KEEP_PROBLEMS:
+            self.problems.append(bad)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.counts.inserted or self.counts.updated)
+
+    def __str__(self) -> str:
+        c = self.counts
+        lines = [f"read {self.read}, inserted {c.inserted}, updated {c.updated}, "
+                 f"unchanged {c.unchanged}, skipped {self.skipped}"]
+        lines += [f"skipped {p}" for p in self.problems]
+        if self.skipped > len(self.problems):
+            lines.append(f"… and {self.skipped - len(self.problems)} more skipped")
+        lines += self.notes
+        return "\n".join(lines)
+
+
+def _now() -> datetime:
+    return utc_naive(datetime.now(UTC))
+
+
+def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummary) -> None:
+    with engine.begin() as conn:
+        summary.counts.add(upsert_papers(conn, records, _now()))
+
+
+def ingest_records(engine: Engine, items: Iterable[PaperRecord | BadRecord],
+                   summary: IngestSummary | None = None, batch_size: int = BATCH) -> IngestSummary:
+    """Store every record, skipping and reporting the bad ones; each batch is one transaction."""
+    summary = summary or IngestSummary()
+    batch: list[PaperRecord] = []
+    for item in items:
+        summary.read += 1
+        if isinstance(item, BadRecord):
+            summary.skip(item)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            _store(engine, batch, summary)
+            batch = []
+    if batch:
+        _store(engine, batch, summary)
+    return summary
+
+
+def ingest_arxiv_ids(engine: Engine, http: Polite, url: str, ids: Sequence[str]) -> IngestSummary:
+    """Fetch papers by id from the arXiv API and store them; unknown ids are noted."""
+    wanted = {parse_arxiv_id(i)[0] for i in ids}
+    seen: set[str] = set()
+
+    def note_seen():  # type: ignore[no-untyped-def]
+        for item in arxiv_api.fetch_ids(http, url, sorted(wanted)):
+            if isinstance(item, PaperRecord):
+                seen.add(item.arxiv_id)
+            yield item
+
+    summary = ingest_records(engine, note_seen())
+    missing = sorted(wanted - seen)
+    if missing:
+        summary.notes.append(f"not found on arXiv: {', '.join(missing)}")
+    return summary
+
+
+def ingest_arxiv_query(engine: Engine, http: Polite, url: str, search_query: str, *,
+                       max_results: int = 100, sort_by: str = "submittedDate",
+                       sort_order: str = "descending") -> IngestSummary:
+    """Run an arXiv API search and store what it finds."""
+    with progress_bar(max_results, "arXiv API", "paper") as bar:
+        def counted():  # type: ignore[no-untyped-def]
+            for item in arxiv_api.query(http, url, search_query=search_query, max_results=max_results,
+                                        sort_by=sort_by, sort_order=sort_order,
+                                        page_size=min(max_results, 500)):
+                bar.update()
+                yield item
+        return ingest_records(engine, counted(), batch_size=500)
+
+
+def checkpoint_name(metadata_prefix: str, set_spec: str | None) -> str:
+    return f"oai:{metadata_prefix}:{set_spec or '*'}"
+
+
+def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
+                metadata_prefix: str = "arXiv", from_date: date | None = None,
+                until: date | None = None, today: date | None = None) -> IngestSummary:
+    """Harvest OAI-PMH into the store, page by page, resuming an interrupted harvest.
+
+    Each page and the checkpoint after it are written in one transaction, so a
+    harvest stopped anywhere resumes at the first page not stored. Without
+    `from_date`, the harvest starts from the day the last complete one began.
+    """
+    name = checkpoint_name(metadata_prefix, set_spec)
+    today = today or _now().date()
+    with engine.connect() as conn:
+        saved = load_checkpoint(conn, name)
+    summary = IngestSummary()
+    token = None
+    if saved.resumption_token and (from_date is None or from_date == saved.from_date):
+        start_from = saved.from_date
+        token = saved.resumption_token
+        summary.notes.append(f"resumed the harvest from {start_from or 'the beginning'} at its saved page")
+    else:
+        start_from = from_date if from_date is not None else saved.last_success_date
+    request = oai.OaiRequest(metadata_prefix, set_spec, start_from, until)
+    with progress_bar(None, f"OAI {set_spec or 'all'}", "record") as bar:
+        for page in oai.list_records(http, url, request, token):
+            if page.complete_list_size and bar.total is None:
+                bar.total = page.complete_list_size
+            if page.restarted:
+                summary.notes.append(f"arXiv refused the saved token: restarted from {start_from}")
+            records = []
+            for item in page.items:
+                summary.read += 1
+                if isinstance(item, BadRecord):
+                    summary.skip(item)
+                else:
+                    records.append(item)
+            with engine.begin() as conn:
+                summary.counts.add(upsert_papers(conn, records, _now()))
+                save_checkpoint(conn, Checkpoint(name, start_from, page.resumption_token,
+                                                 saved.last_success_date), _now())
+            bar.update(len(page.items))
+    done = Checkpoint(name, None, None, today if until is None else saved.last_success_date)
+    with engine.begin() as conn:
+        save_checkpoint(conn, done, _now())
+    return summary
+
+
+def import_snapshot(engine: Engine, path: Path, batch_size: int = BATCH) -> IngestSummary:
+    """Import a bulk metadata snapshot (JSON lines, plain or gzipped) with a progress bar."""
+    with progress_bar(path.stat().st_size, path.name, "B", unit_scale=True) as bar:
+        return ingest_records(engine, snapshot.read_snapshot(path, on_progress=bar.update),
+                              batch_size=batch_size)
+
+
+def load_sample(engine: Engine, path: Path | None = None) -> IngestSummary:
+    """Load the bundled sample corpus (or another file in the daily-papers format)."""
+    return ingest_records(engine, sample.read_daily_items(path))

@@ -1,0 +1,1 @@
+"""Upstream formats, one module each. Every source yields PaperRecord or BadRecord and knows nothing of the store."""

@@ -1,0 +1,83 @@
+"""Fields that arXiv's snapshot and OAI formats share: author strings, split names, RFC 2822 dates."""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from paperfeed.records import Author, utc_naive
+
+_AND_RE = re.compile(r"\s+and\s+|\s*,\s*and\s+", re.IGNORECASE)
+
+
+def _split_top_level(text: str) -> list[tuple[str, list[str]]]:
+    """Split on commas and ' and ' outside parentheses; keep parenthesised groups apart."""
+    parts: list[tuple[str, list[str]]] = []
+    name: list[str] = []
+    groups: list[str] = []
+    depth = 0
+    group: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            if depth > 0:
+                group.append(ch)
+            depth += 1
+        elif ch == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                groups.append("".join(group).strip())
+                group = []
+            else:
+                group.append(ch)
+        elif depth > 0:
+            group.append(ch)
+        elif ch == ",":
+            parts.append(("".join(name), groups))
+            name, groups = [], []
+        else:
+            m = _AND_RE.match(text, i)
+            if m and name and "".join(name).strip():
+                parts.append(("".join(name), groups))
+                name, groups = [], []
+                i = m.end()
+                continue
+            name.append(ch)
+        i += 1
+    if group:  # unbalanced parenthesis: keep the text rather than lose it
+        name.append("(" + "".join(group))
+    parts.append(("".join(name), groups))
+    return parts
+
+
+def parse_author_string(text: str | None) -> list[Author]:
+    """Return the authors of an arXiv author string, affiliations taken from parentheses."""
+    if not text:
+        return []
+    flat = " ".join(text.split())
+    authors: list[Author] = []
+    for name, groups in _split_top_level(flat):
+        name = name.strip()
+        affiliations = tuple(g for g in groups if g)
+        if name:
+            authors.append(Author(name=name, affiliations=affiliations))
+        elif affiliations and authors:
+            # "A. One, B. Two, (MIT)": a stray group belongs to the author before it.
+            last = authors[-1]
+            authors[-1] = Author(last.name, last.affiliations + affiliations)
+    return authors
+
+
+def author_from_parts(keyname: str, forenames: str = "", suffix: str = "",
+                      affiliations: Sequence[str] = ()) -> Author:
+    """Return an author from arXiv's split name (a collaboration is a keyname alone)."""
+    name = " ".join(p.strip() for p in (forenames, keyname, suffix) if p and p.strip())
+    return Author(name=name, affiliations=tuple(a.strip() for a in affiliations if a and a.strip()))
+
+
+def parse_rfc2822(value: str) -> datetime:
+    """Return the naive UTC time of a date such as 'Mon, 22 Dec 2014 13:54:29 GMT'."""
+    return utc_naive(email.utils.parsedate_to_datetime(value))

@@ -1,0 +1,251 @@
+"""Writing papers (idempotent batch upserts) and reading them back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from paperfeed.records import PaperRecord, listing_day
+from paperfeed.store.schema import papers
+
+# Columns a source describes. Everything else (listing day, created_at, and any
+# table that points at a paper: votes, comments…) belongs to this site and is
+# never overwritten by a later version of the paper.
+CONTENT_COLUMNS = (
+    "title", "abstract", "authors", "categories", "primary_category", "published_at",
+    "updated_at", "latest_version", "versions", "comments", "journal_ref", "doi",
+    "report_no", "license", "abs_url", "pdf_url", "organization", "base_upvotes",
+)
+# What some sources cannot know (version history, organization, imported votes):
+# an update from such a source keeps what a richer one stored.
+KEEP_WHEN_MISSING = ("versions", "latest_version", "organization", "base_upvotes")
+
+
+@dataclass(slots=True)
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def content_row(record: PaperRecord) -> dict[str, Any]:
+    """Return the content columns of a record, as stored."""
+    return {
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": [
+            {"name": a.name, "affiliations": list(a.affiliations)} if a.affiliations else {"name": a.name}
+            for a in record.authors
+        ],
+        "categories": list(record.categories),
+        "primary_category": record.primary_category,
+        "published_at": record.published_at,
+        "updated_at": record.updated_at,
+        "latest_version": record.latest_version,
+        "versions": (
+            [{"version": v.number, "created": v.created.isoformat()} for v in record.versions]
+            if record.versions else None
+        ),
+        "comments": record.comments,
+        "journal_ref": record.journal_ref,
+        "doi": record.doi,
+        "report_no": record.report_no,
+        "license": record.license,
+        "abs_url": record.abs_url,
+        "pdf_url": record.pdf_url,
+        "organization": record.organization,
+        "base_upvotes": record.base_upvotes,
+    }
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """Return a digest of a row's content columns: equal digests mean nothing to write."""
+    data = orjson.dumps([row[c] for c in CONTENT_COLUMNS])
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _is_older(record: PaperRecord, existing: sa.Row) -> bool:
+    """Whether the record describes an older version than the one stored."""
+    if record.latest_version and existing.latest_version and record.latest_version != existing.latest_version:
+        return record.latest_version < existing.latest_version
+    if record.updated_at and existing.updated_at:
+        # Compare days: some formats give only the date of a version.
+        return record.updated_at.date() < existing.updated_at.date()
+    return False
+
+
+def _merge_missing(row: dict[str, Any], existing: sa.Row) -> None:
+    for col in KEEP_WHEN_MISSING:
+        if not row[col]:
+            row[col] = getattr(existing, col)
+    history = row["versions"]
+    if history and row["latest_version"] and history[-1]["version"] < row["latest_version"]:
+        # A history kept from before cannot describe a newer version: drop it, not guess.
+        row["versions"] = None
+
+
+def _newest_per_id(records: Sequence[PaperRecord]) -> dict[str, PaperRecord]:
+    out: dict[str, PaperRecord] = {}
+    for r in records:
+        seen = out.get(r.arxiv_id)
+        if seen is None or (r.latest_version or 0, r.updated_at or datetime.min) >= (
+            seen.latest_version or 0, seen.updated_at or datetime.min
+        ):
+            out[r.arxiv_id] = r
+    return out
+
+
+def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(papers).on_conflict_do_nothing(index_elements=["arxiv_id"])
+
+
+def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetime) -> UpsertCounts:
+    """Insert new papers and update changed ones; return what happened.
+
+    Idempotent: a record equal to what is stored writes nothing. A record of an
+    older version than the stored one is ignored. Run it inside a transaction.
+    """
+    counts = UpsertCounts()
+    batch = _newest_per_id(records)
+    counts.unchanged += len(records) - len(batch)
+    if not batch:
+        return counts
+    existing = {
+        row.arxiv_id: row
+        for row in conn.execute(
+            sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.latest_version,
+                      papers.c.updated_at, papers.c.listed_on,
+                      *(papers.c[c] for c in KEEP_WHEN_MISSING if c != "latest_version"))
+            .where(papers.c.arxiv_id.in_(list(batch)))
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for arxiv_id, record in batch.items():
+        row = content_row(record)
+        old = existing.get(arxiv_id)
+        if old is None:
+            row.update(
+                arxiv_id=arxiv_id, listed_on=listing_day(record), source=record.source,
+                fetched_at=record.fetched_at, content_hash=content_hash(row),
+                created_at=now, modified_at=now,
+            )
+            inserts.append(row)
+            continue
+        if _is_older(record, old):
+            counts.unchanged += 1
+            continue
+        _merge_missing(row, old)
+        digest = content_hash(row)
+        listed_on = record.listed_on or old.listed_on
+        if digest == old.content_hash and listed_on == old.listed_on:
+            counts.unchanged += 1
+            continue
+        row.update(_id=old.id, listed_on=listed_on, source=record.source, fetched_at=record.fetched_at,
+                   content_hash=digest, modified_at=now)
+        updates.append(row)
+    if inserts:
+        result = conn.execute(_insert(conn), inserts)
+        # A concurrent writer may have inserted the same paper: it is then not ours to count.
+        inserted = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(inserts)
+        counts.inserted += inserted
+        counts.unchanged += len(inserts) - inserted
+    if updates:
+        stmt = (
+            papers.update()
+            .where(papers.c.id == sa.bindparam("_id"))
+            .values({c: sa.bindparam(c) for c in (*CONTENT_COLUMNS, "listed_on", "source", "fetched_at",
+                                                  "content_hash", "modified_at")})
+        )
+        conn.execute(stmt, updates)
+        counts.updated += len(updates)
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A stored paper as the views read it."""
+
+    id: int
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: list[dict[str, Any]]
+    categories: list[str]
+    primary_category: str | None
+    published_at: datetime | None
+    updated_at: datetime | None
+    latest_version: int | None
+    versions: list[dict[str, Any]] | None
+    comments: str | None
+    journal_ref: str | None
+    doi: str | None
+    report_no: str | None
+    license: str | None
+    abs_url: str | None
+    pdf_url: str | None
+    organization: str | None
+    listed_on: date
+    base_upvotes: int
+    source: str
+    fetched_at: datetime | None
+
+
+_PAPER_COLUMNS = [papers.c[name] for name in Paper.__dataclass_fields__]
+
+
+def _paper(row: sa.Row) -> Paper:
+    return Paper(**row._mapping)
+
+
+def get_paper(conn: Connection, arxiv_id: str) -> Paper | None:
+    """Return the paper with this (versionless) arXiv id, or None."""
+    row = conn.execute(sa.select(*_PAPER_COLUMNS).where(papers.c.arxiv_id == arxiv_id)).first()
+    return _paper(row) if row else None
+
+
+def latest_papers(conn: Connection, limit: int = 50) -> list[Paper]:
+    """Return the most recently listed papers, newest listing day first."""
+    rows = conn.execute(
+        sa.select(*_PAPER_COLUMNS).order_by(papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit)
+    )
+    return [_paper(r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    papers: int
+    first_listed: date | None
+    last_listed: date | None
+    by_source: dict[str, int]
+    top_categories: list[tuple[str, int]]
+
+
+def store_stats(conn: Connection, top: int = 10) -> StoreStats:
+    """Return counts that describe the store's contents."""
+    total, first, last = conn.execute(
+        sa.select(sa.func.count(), sa.func.min(papers.c.listed_on), sa.func.max(papers.c.listed_on))
+    ).one()
+    by_source = dict(conn.execute(sa.select(papers.c.source, sa.func.count()).group_by(papers.c.source)).all())
+    cats = conn.execute(
+        sa.select(papers.c.primary_category, sa.func.count().label("n"))
+        .where(papers.c.primary_category.is_not(None))
+        .group_by(papers.c.primary_category)
+        .order_by(sa.desc("n"), papers.c.primary_category)
+        .limit(top)
+    ).all()
+    return StoreStats(total, first, last, by_source, [(c, n) for c, n in cats])
