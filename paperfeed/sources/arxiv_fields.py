@@ -9,7 +9,8 @@ from datetime import datetime
 
 from paperfeed.records import Author, utc_naive
 
-_AND_RE = re.compile(r"\s+and\s+|\s*,\s*and\s+", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
+_LEADING_AND_RE = re.compile(r"^and\s+", re.IGNORECASE)  # "A, B, and C": the Oxford comma
 
 
 def _split_top_level(text: str) -> list[tuple[str, list[str]]]:
@@ -60,7 +61,7 @@ def parse_author_string(text: str | None) -> list[Author]:
     flat = " ".join(text.split())
     authors: list[Author] = []
     for name, groups in _split_top_level(flat):
-        name = name.strip()
+        name = _LEADING_AND_RE.sub("", name.strip())
         affiliations = tuple(g for g in groups if g)
         if name:
             authors.append(Author(name=name, affiliations=affiliations))

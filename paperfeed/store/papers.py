@@ -73,7 +73,8 @@ def content_row(record: PaperRecord) -> dict[str, Any]:
 
 def content_hash(row: dict[str, Any]) -> str:
     """Return a digest of a row's content columns: equal digests mean nothing to write."""
-    data = orjson.dumps([row[c] for c in CONTENT_COLUMNS])
+    # Sorted keys: JSONB hands dicts back in its own key order.
+    data = orjson.dumps([row[c] for c in CONTENT_COLUMNS], option=orjson.OPT_SORT_KEYS)
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
