@@ -10,13 +10,16 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from paperfeed.settings import Settings
+from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine, migrate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -128,7 +131,10 @@ def _fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -
         admin.dispose()
 
 
-BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -162,3 +168,44 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# Sources are tested through the real HTTP client with a transport serving fixtures, on a fake clock.
+
+class FakeClock:
+    """A monotonic clock that only moves when slept on: waits are recorded, never spent."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.calls: list[float] = []  # the time of each request
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def polite(clock: FakeClock) -> Callable[[Handler], Polite]:
+    """Return a factory: give it a request handler, get the arXiv client every source uses."""
+
+    def make(handler: Handler) -> Polite:
+        def timed(request: httpx.Request) -> httpx.Response:
+            clock.calls.append(clock.now)
+            return handler(request)
+
+        client = make_client(Settings(), transport=httpx.MockTransport(timed))
+        return Polite.for_arxiv(client, Settings(), clock=clock, sleep=clock.sleep)
+
+    return make

@@ -10,6 +10,7 @@ from paperfeed.records import Author, BadRecord, PaperRecord
 from paperfeed.sources import arxiv_api
 from paperfeed.sources.arxiv_api import ArxivAPIError, fetch_ids, parse_feed, query
 from paperfeed.sources.http import SourceError
+from tests.atom import atom_feed
 from tests.conftest import FIXTURES, shared_data
 
 URL = "https://export.arxiv.org/api/query"
@@ -63,21 +64,6 @@ def test_an_unreadable_entry_is_reported_and_the_rest_kept():
     assert "nonsense" in bad.location and "not an arXiv id" in bad.reason
 
 
-def _feed(ids, total, start):
-    entries = "".join(
-        f"""<entry><id>http://arxiv.org/abs/{i}v1</id><title>Paper {i}</title>
-        <updated>2024-01-0{1 + n % 9}T00:00:00Z</updated><published>2024-01-01T00:00:00Z</published>
-        <summary>About {i}.</summary><author><name>A. Author</name></author>
-        <category term="cs.LG"/><arxiv:primary_category term="cs.LG"/></entry>"""
-        for n, i in enumerate(ids)
-    )
-    return f"""<?xml version='1.0' encoding='UTF-8'?>
-<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"
- xmlns="http://www.w3.org/2005/Atom"><opensearch:totalResults>{total}</opensearch:totalResults>
-<opensearch:startIndex>{start}</opensearch:startIndex><opensearch:itemsPerPage>{len(ids)}</opensearch:itemsPerPage>
-{entries}</feed>""".encode()
-
-
 def test_paging_follows_total_results(polite):
     ids = [f"2401.{n:05d}" for n in range(25)]
     seen = []
@@ -86,7 +72,7 @@ def test_paging_follows_total_results(polite):
         q = dict(request.url.params)
         seen.append((q["start"], q["max_results"], q["sortBy"], q["sortOrder"]))
         start, size = int(q["start"]), int(q["max_results"])
-        return httpx.Response(200, content=_feed(ids[start:start + size], 25, start))
+        return httpx.Response(200, content=atom_feed(ids[start:start + size], 25, start))
 
     got = _records(query(polite(handler), URL, search_query="cat:cs.LG", max_results=100, page_size=10,
                          sort_by="submittedDate", sort_order="ascending"))
@@ -104,8 +90,8 @@ def test_a_suspicious_empty_page_is_retried_before_it_is_believed(polite):
         if start == 10:
             calls["n"] += 1
             if calls["n"] == 1:
-                return httpx.Response(200, content=_feed([], 20, 10))
-        return httpx.Response(200, content=_feed(ids[start:start + 10], 20, start))
+                return httpx.Response(200, content=atom_feed([], 20, 10))
+        return httpx.Response(200, content=atom_feed(ids[start:start + 10], 20, start))
 
     got = _records(query(polite(handler), URL, search_query="x", max_results=20, page_size=10))
     assert len(got) == 20 and calls["n"] == 2
@@ -114,7 +100,7 @@ def test_a_suspicious_empty_page_is_retried_before_it_is_believed(polite):
 def test_an_empty_page_that_stays_empty_is_an_error(polite):
     def handler(request):
         start = int(request.url.params["start"])
-        return httpx.Response(200, content=_feed([] if start else ["2401.00001"], 50, start))
+        return httpx.Response(200, content=atom_feed([] if start else ["2401.00001"], 50, start))
 
     with pytest.raises(SourceError, match="empty page at 1 of 50"):
         list(query(polite(handler), URL, search_query="x", max_results=50, page_size=1))
@@ -132,7 +118,7 @@ def test_fetch_ids_asks_for_versionless_ids_in_chunks(polite):
     def handler(request):
         ids = request.url.params["id_list"].split(",")
         asked.append(ids)
-        return httpx.Response(200, content=_feed(ids, len(ids), 0))
+        return httpx.Response(200, content=atom_feed(ids, len(ids), 0))
 
     wanted = [f"2401.{n:05d}v2" for n in range(150)]
     got = _records(fetch_ids(polite(handler), URL, wanted))

@@ -1,0 +1,132 @@
+from datetime import date
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from paperfeed.ingest import checkpoint_name, harvest_oai, import_snapshot, ingest_arxiv_ids, load_sample
+from paperfeed.sources.http import SourceError
+from paperfeed.store.checkpoints import load_checkpoint
+from paperfeed.store.papers import get_paper
+from paperfeed.store.schema import papers
+from tests.atom import atom_feed
+from tests.conftest import FIXTURES, shared_data
+
+OAI_URL = "https://oaipmh.arxiv.org/oai"
+
+
+def oai_fixture(name):
+    return (FIXTURES / "oai" / name).read_bytes()
+
+
+def ids_in_store(engine):
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.select(papers.c.arxiv_id)).scalars())
+
+
+class OaiServer:
+    """Serves the two fixture pages; can be told to fail on the second."""
+
+    def __init__(self):
+        self.fail_page_2 = False
+        self.expired = set()
+        self.asked = []
+
+    def __call__(self, request):
+        params = dict(request.url.params)
+        self.asked.append(params)
+        token = params.get("resumptionToken")
+        if token in self.expired:
+            self.expired.discard(token)  # the token handed out after a restart is fresh
+            return httpx.Response(200, content=oai_fixture("error_badResumptionToken.xml"))
+        if token:
+            if self.fail_page_2:
+                raise httpx.ConnectError("connection reset by peer")
+            return httpx.Response(200, content=oai_fixture("arxiv_page2.xml"))
+        return httpx.Response(200, content=oai_fixture("arxiv_page1.xml"))
+
+
+def test_a_harvest_stopped_between_pages_resumes_without_loss_or_duplicates(engine, polite):
+    server = OaiServer()
+    server.fail_page_2 = True
+    http = polite(server)
+    with pytest.raises(SourceError, match="giving up"):
+        harvest_oai(engine, http, OAI_URL, set_spec="cs", metadata_prefix="arXiv", from_date=date(2026, 4, 1))
+    assert ids_in_store(engine) == ["2604.00001", "math/0309136"]  # page 1 is stored
+    with engine.connect() as conn:
+        saved = load_checkpoint(conn, checkpoint_name("arXiv", "cs"))
+    assert saved.resumption_token == "tok-page-2" and saved.from_date == date(2026, 4, 1)
+
+    server.fail_page_2 = False
+    server.asked.clear()
+    summary = harvest_oai(engine, http, OAI_URL, set_spec="cs", metadata_prefix="arXiv", today=date(2026, 4, 7))
+    assert server.asked == [{"verb": "ListRecords", "resumptionToken": "tok-page-2"}]  # page 1 not asked again
+    assert summary.counts.inserted == 2
+    assert ids_in_store(engine) == ["2604.00001", "2604.00002", "2604.00003", "math/0309136"]
+    with engine.connect() as conn:
+        done = load_checkpoint(conn, checkpoint_name("arXiv", "cs"))
+    assert done.resumption_token is None and done.last_success_date == date(2026, 4, 7)
+
+    # The next harvest asks only for what changed since the last one began.
+    server.asked.clear()
+    again = harvest_oai(engine, http, OAI_URL, set_spec="cs", metadata_prefix="arXiv", today=date(2026, 4, 8))
+    assert server.asked[0]["from"] == "2026-04-07"
+    assert again.counts.inserted == 0 and again.counts.updated == 0
+
+
+def test_an_expired_token_restarts_from_the_saved_date(engine, polite):
+    server = OaiServer()
+    server.fail_page_2 = True
+    http = polite(server)
+    with pytest.raises(SourceError):
+        harvest_oai(engine, http, OAI_URL, set_spec="cs", metadata_prefix="arXiv", from_date=date(2026, 4, 1))
+    server.fail_page_2 = False
+    server.expired.add("tok-page-2")
+    server.asked.clear()
+    summary = harvest_oai(engine, http, OAI_URL, set_spec="cs", metadata_prefix="arXiv")
+    assert server.asked[1] == {"verb": "ListRecords", "metadataPrefix": "arXiv", "set": "cs", "from": "2026-04-01"}
+    assert any("restarted from 2026-04-01" in n for n in summary.notes)
+    assert len(ids_in_store(engine)) == 4
+
+
+def test_bad_oai_records_are_reported_and_skipped(engine, polite):
+    summary = harvest_oai(engine, polite(OaiServer()), OAI_URL, set_spec="cs", metadata_prefix="arXiv")
+    assert summary.skipped == 1 and "oai:arXiv.org:bogus" in str(summary)
+    assert summary.read == 5
+
+
+def test_snapshot_with_broken_lines_loses_nothing_else(engine):
+    summary = import_snapshot(engine, FIXTURES / "snapshot" / "mixed.jsonl")
+    assert (summary.read, summary.counts.inserted, summary.skipped) == (7, 3, 4)
+    text = str(summary)
+    assert "mixed.jsonl:3" in text and "mixed.jsonl:7" in text
+    assert ids_in_store(engine) == ["0704.0001", "2401.00001", "hep-th/9901001"]
+
+
+def test_ingest_by_ids_notes_unknown_ids(engine, polite):
+    def handler(request):
+        asked = request.url.params["id_list"].split(",")
+        return httpx.Response(200, content=atom_feed([i for i in asked if i != "2401.99999"], len(asked) - 1, 0))
+
+    summary = ingest_arxiv_ids(engine, polite(handler), "https://export.arxiv.org/api/query",
+                               ["2401.00001v3", "arXiv:2401.99999"])
+    assert summary.counts.inserted == 1
+    assert "not found on arXiv: 2401.99999" in str(summary)
+
+
+def test_the_sample_corpus(engine):
+    summary = load_sample(engine)
+    assert summary.counts.inserted == 44 and summary.skipped == 0
+    with engine.connect() as conn:
+        p = get_paper(conn, "2604.02459")
+    assert p.listed_on == date(2026, 4, 1) and p.source == "sample"
+    assert load_sample(engine).counts.unchanged == 44
+
+
+@pytest.mark.shared
+def test_the_real_snapshot_sample_goes_in_once(engine):
+    path = shared_data("arxiv-snapshot-sample.jsonl")
+    first = import_snapshot(engine, path, batch_size=100)
+    assert first.counts.inserted == 509 and first.skipped == 0
+    second = import_snapshot(engine, path)
+    assert second.counts.unchanged == 509 and not second.changed
