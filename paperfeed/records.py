@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 # New-style ids (since 2007-04): YYMM.NNNN (to 2014) or YYMM.NNNNN.
 _NEW_ID = r"\d{4}\.\d{4,5}"
@@ -67,14 +68,13 @@ def utc_naive(value: datetime) -> datetime:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Author:
+# Named tuples rather than dataclasses: a bulk import makes tens of millions of them.
+class Author(NamedTuple):
     name: str
     affiliations: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     number: int
     created: datetime
 

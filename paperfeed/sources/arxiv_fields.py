@@ -75,8 +75,10 @@ def parse_author_string(text: str | None) -> list[Author]:
 def author_from_parts(keyname: str, forenames: str = "", suffix: str = "",
                       affiliations: Sequence[str] = ()) -> Author:
     """Return an author from arXiv's split name (a collaboration is a keyname alone)."""
-    name = " ".join(p.strip() for p in (forenames, keyname, suffix) if p and p.strip())
-    return Author(name=name, affiliations=tuple(a.strip() for a in affiliations if a and a.strip()))
+    name = " ".join([p for p in (forenames.strip(), keyname.strip(), suffix.strip()) if p])
+    if not affiliations:
+        return Author(name)
+    return Author(name, tuple(a.strip() for a in affiliations if a and a.strip()))
 
 
 def parse_rfc2822(value: str) -> datetime:

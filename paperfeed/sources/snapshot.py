@@ -31,9 +31,14 @@ def parse_line(obj: Any, fetched_at: datetime | None = None) -> PaperRecord:
     versions.sort(key=lambda v: v.number)
     parsed = obj.get("authors_parsed")
     if parsed:
-        authors = [author_from_parts(*(list(p[:3]) + [""] * (3 - len(p[:3]))), affiliations=p[3:])
-                   for p in parsed if p]
-        authors = [a for a in authors if a.name]
+        authors = []
+        for p in parsed:
+            # [keyname, forenames, suffix, affiliation…]; short lists happen.
+            n = len(p)
+            author = author_from_parts(p[0] or "" if n else "", (p[1] or "") if n > 1 else "",
+                                       (p[2] or "") if n > 2 else "", p[3:])
+            if author.name:
+                authors.append(author)
     else:
         authors = parse_author_string(obj.get("authors"))
     published = versions[0].created if versions else None

@@ -20,7 +20,7 @@ from paperfeed.store.schema import papers
 # table that points at a paper: votes, comments…) belongs to this site and is
 # never overwritten by a later version of the paper.
 CONTENT_COLUMNS = (
-    "title", "abstract", "authors", "categories", "primary_category", "published_at",
+    "title", "abstract", "authors", "affiliations", "categories", "primary_category", "published_at",
     "updated_at", "latest_version", "versions", "comments", "journal_ref", "doi",
     "report_no", "license", "abs_url", "pdf_url", "organization", "base_upvotes",
 )
@@ -46,10 +46,11 @@ def content_row(record: PaperRecord) -> dict[str, Any]:
     return {
         "title": record.title,
         "abstract": record.abstract,
-        "authors": [
-            {"name": a.name, "affiliations": list(a.affiliations)} if a.affiliations else {"name": a.name}
-            for a in record.authors
-        ],
+        "authors": [a.name for a in record.authors],
+        # Parallel to authors; most papers give no affiliation, so store none for them.
+        "affiliations": (
+            [list(a.affiliations) for a in record.authors] if any(a.affiliations for a in record.authors) else None
+        ),
         "categories": list(record.categories),
         "primary_category": record.primary_category,
         "published_at": record.published_at,
@@ -185,7 +186,8 @@ class Paper:
     arxiv_id: str
     title: str
     abstract: str
-    authors: list[dict[str, Any]]
+    authors: list[str]
+    affiliations: list[list[str]] | None
     categories: list[str]
     primary_category: str | None
     published_at: datetime | None

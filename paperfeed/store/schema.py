@@ -27,8 +27,8 @@ papers = sa.Table(
     sa.Column("arxiv_id", sa.String(64), nullable=False, unique=True),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("abstract", sa.Text, nullable=False),
-    # [{"name": str, "affiliations": [str]}] in the paper's order.
-    sa.Column("authors", Json, nullable=False),
+    sa.Column("authors", Json, nullable=False),  # [name] in the paper's order
+    sa.Column("affiliations", Json),  # [[affiliation]] parallel to authors; null when none is known
     sa.Column("categories", Json, nullable=False),  # [str], primary first when known
     sa.Column("primary_category", sa.String(32)),
     sa.Column("published_at", sa.DateTime),  # first version

@@ -34,7 +34,8 @@ def test_every_field_round_trips(engine):
     with engine.connect() as conn:
         p = get_paper(conn, "2503.13423")
     assert p.title == r.title and p.abstract == r.abstract  # kept as given
-    assert p.authors == [{"name": "Ada Lovelace", "affiliations": ["Analytical Engines"]}, {"name": "Alan Turing"}]
+    assert p.authors == ["Ada Lovelace", "Alan Turing"]
+    assert p.affiliations == [["Analytical Engines"], []]
     assert p.categories == ["cs.CL", "cs.LG"] and p.primary_category == "cs.CL"
     assert p.published_at == datetime(2025, 3, 17, 17, 59)
     assert p.updated_at == datetime(2025, 3, 17, 9, 0)
@@ -88,6 +89,12 @@ def test_what_a_poorer_source_lacks_is_kept(engine):
     assert counts.unchanged == 1
     assert len(p.versions) == 2 and p.organization == "Meta" and p.base_upvotes == 12
     assert p.listed_on == date(2026, 1, 2)
+
+
+def test_papers_without_affiliations_store_none(engine):
+    upsert(engine, [record(authors=[Author("A. One"), Author("B. Two")])])
+    with engine.connect() as conn:
+        assert get_paper(conn, "2503.13423").affiliations is None
 
 
 def test_a_kept_history_older_than_the_new_version_is_dropped_not_guessed(engine):

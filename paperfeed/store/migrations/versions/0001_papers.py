@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("title", sa.Text, nullable=False),
         sa.Column("abstract", sa.Text, nullable=False),
         sa.Column("authors", Json, nullable=False),
+        sa.Column("affiliations", Json),
         sa.Column("categories", Json, nullable=False),
         sa.Column("primary_category", sa.String(32)),
         sa.Column("published_at", sa.DateTime),

@@ -1,0 +1,98 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from paperfeed.cli import main
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def run(database_url):
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, list(args), env={"PAPERFEED_DATABASE_URL": database_url, "CI": "1"})
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["ingest"], ["ingest", "arxiv"], ["ingest", "oai"],
+                                     ["ingest", "snapshot"], ["serve"], ["stats"]])
+def test_every_command_explains_itself(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output and len(result.output.splitlines()) > 4
+
+
+def test_serve_defaults():
+    out = CliRunner().invoke(main, ["serve", "--help"]).output
+    assert "127.0.0.1" in out and "8000" in out
+
+
+def test_init_sample_then_stats(run):
+    first = run("init", "--sample")
+    assert first.exit_code == 0, first.output
+    assert "inserted 44" in first.output
+    again = run("init", "--sample")
+    assert "unchanged 44" in again.output
+    stats = run("stats")
+    assert "papers: 44" in stats.output and "cs.CL 18" in stats.output
+
+
+def test_ingest_snapshot_reports_bad_lines_and_succeeds(run):
+    result = run("ingest", "snapshot", str(FIXTURES / "snapshot" / "mixed.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert "inserted 3" in result.output and "skipped 4" in result.output
+    assert "mixed.jsonl:5: no id" in result.output
+
+
+def test_ingest_errors_are_clear_and_non_zero(run):
+    assert run("ingest", "arxiv").exit_code == 2
+    bad_id = run("ingest", "arxiv", "--ids", "not-an-id")
+    assert bad_id.exit_code == 1 and "not an arXiv id" in bad_id.output
+    bad_date = run("ingest", "oai", "--from", "yesterday")
+    assert bad_date.exit_code == 2 and "not a date like" in bad_date.output
+    missing = run("ingest", "snapshot", "/nonexistent/snapshot.json")
+    assert missing.exit_code == 2
+
+
+def test_unsafe_settings_are_refused(database_url):
+    result = CliRunner().invoke(main, ["stats"], env={"PAPERFEED_DATABASE_URL": database_url,
+                                                      "PAPERFEED_ARXIV_INTERVAL": "1"})
+    assert result.exit_code == 1 and "at least 3" in result.output
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_serve_answers_with_the_sample(run, database_url):
+    assert run("init", "--sample").exit_code == 0
+    port = _free_port()
+    env = {**os.environ, "PAPERFEED_DATABASE_URL": database_url}
+    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/")
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert "On the Geometric Structure of Layer Updates" in response.text
+    finally:
+        proc.terminate()
+        proc.wait(10)
