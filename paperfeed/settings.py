@@ -59,4 +59,4 @@ class Settings:
         from paperfeed import __version__
 
         contact = f"; mailto:{self.contact_email}" if self.contact_email else ""
-        return f"paperfeed/{__version__} (+https://github.com/paperfeed/paperfeed{contact})"
+        return f"paperfeed/{__version__} (self-hosted papers site{contact})"

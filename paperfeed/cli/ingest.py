@@ -36,7 +36,8 @@ def ingest() -> None:
 
 
 @ingest.command("arxiv")
-@click.option("--ids", "ids", multiple=True, metavar="ID", help="arXiv ids or URLs (repeat, or separate by commas).")
+@click.option("--ids", "ids", multiple=True, metavar="IDS",
+              help="arXiv ids or URLs, separated by commas (or repeat the option).")
 @click.option("--query", "query", metavar="QUERY", help="An arXiv API search query, e.g. 'cat:cs.CL AND ti:tokenizer'.")
 @click.option("--max", "max_results", default=100, show_default=True, type=click.IntRange(1, 30000),
               help="At most this many results for --query.")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
 import orjson
 
-from paperfeed.records import Author, BadRecord, PaperRecord
+from paperfeed.records import Author, BadRecord, PaperRecord, utc_naive
 
 SOURCE = "sample"
 
@@ -19,7 +19,7 @@ def sample_path() -> Path:
     return Path(str(resources.files("paperfeed") / "data" / "sample.jsonl"))
 
 
-def parse_daily_item(obj: dict) -> PaperRecord:
+def parse_daily_item(obj: dict, fetched_at: datetime | None = None) -> PaperRecord:
     """Return the record for one line of the daily-papers format (arxiv_id, listed_date, upvotes…)."""
     primary = obj.get("primary_category")
     return PaperRecord(
@@ -32,17 +32,19 @@ def parse_daily_item(obj: dict) -> PaperRecord:
         organization=obj.get("organization") or None,
         base_upvotes=max(0, int(obj.get("upvotes") or 0)),
         source=SOURCE,
+        fetched_at=fetched_at,
     )
 
 
 def read_daily_items(path: Path | None = None) -> Iterator[PaperRecord | BadRecord]:
     """Yield the records of a daily-papers JSON-lines file (the bundled sample by default)."""
     path = path or sample_path()
+    now = utc_naive(datetime.now(UTC))
     with open(path, "rb") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                yield parse_daily_item(orjson.loads(line))
+                yield parse_daily_item(orjson.loads(line), now)
             except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
                 yield BadRecord(f"{path.name}:{lineno}", f"{type(exc).__name__}: {exc}")
