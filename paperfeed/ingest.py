@@ -18,7 +18,7 @@ from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id, utc_naive
 from paperfeed.sources import arxiv_api, oai, sample, snapshot
 from paperfeed.sources.http import Polite
 from paperfeed.store.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
-from paperfeed.store.papers import UpsertCounts, upsert_papers
+from paperfeed.store.papers import UpsertCounts, fill_missing_lookups, upsert_papers
 
 BATCH = 2000
 KEEP_PROBLEMS = 100  # problems listed in a summary; all are counted
@@ -56,14 +56,19 @@ def _now() -> datetime:
     return utc_naive(datetime.now(UTC))
 
 
-def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummary) -> None:
+def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummary, lookups: bool) -> None:
     with engine.begin() as conn:
-        summary.counts.add(upsert_papers(conn, records, _now()))
+        summary.counts.add(upsert_papers(conn, records, _now(), lookups=lookups))
 
 
 def ingest_records(engine: Engine, items: Iterable[PaperRecord | BadRecord],
-                   summary: IngestSummary | None = None, batch_size: int = BATCH) -> IngestSummary:
-    """Store every record, skipping and reporting the bad ones; each batch is one transaction."""
+                   summary: IngestSummary | None = None, batch_size: int = BATCH,
+                   bulk: bool = False) -> IngestSummary:
+    """Store every record, skipping and reporting the bad ones; each batch is one transaction.
+
+    `bulk` defers the author and category lookups to one pass at the end; a run
+    interrupted before it is completed by the next one.
+    """
     summary = summary or IngestSummary()
     batch: list[PaperRecord] = []
     for item in items:
@@ -73,10 +78,13 @@ def ingest_records(engine: Engine, items: Iterable[PaperRecord | BadRecord],
             continue
         batch.append(item)
         if len(batch) >= batch_size:
-            _store(engine, batch, summary)
+            _store(engine, batch, summary, not bulk)
             batch = []
     if batch:
-        _store(engine, batch, summary)
+        _store(engine, batch, summary, not bulk)
+    if bulk:
+        with engine.begin() as conn:
+            fill_missing_lookups(conn)
     return summary
 
 
@@ -166,7 +174,7 @@ def import_snapshot(engine: Engine, path: Path, batch_size: int = BATCH) -> Inge
     """Import a bulk metadata snapshot (JSON lines, plain or gzipped) with a progress bar."""
     with progress_bar(path.stat().st_size, path.name, "B", unit_scale=True) as bar:
         return ingest_records(engine, snapshot.read_snapshot(path, on_progress=bar.update),
-                              batch_size=batch_size)
+                              batch_size=batch_size, bulk=True)
 
 
 def load_sample(engine: Engine, path: Path | None = None) -> IngestSummary:

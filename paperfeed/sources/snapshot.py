@@ -10,11 +10,28 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from paperfeed.records import BadRecord, InvalidArxivId, PaperRecord, Version, utc_naive
-from paperfeed.sources.arxiv_fields import author_from_parts, parse_author_string, parse_rfc2822
+from paperfeed.records import Author, BadRecord, InvalidArxivId, PaperRecord, Version, utc_naive
+from paperfeed.sources.arxiv_fields import parse_author_string, parse_rfc2822
 
 SOURCE = "snapshot"
 MAX_LINE = 4 * 1024 * 1024  # longer lines are reported, not parsed
+
+
+def _parsed_authors(parsed: list[list[str]]) -> list[Author]:
+    """Authors from `authors_parsed` ([keyname, forenames, suffix, affiliation…]), inlined for speed:
+    a full snapshot holds tens of millions of them."""
+    out = []
+    for p in parsed:
+        n = len(p)
+        if not n:
+            continue
+        key = p[0] or ""
+        fore = (p[1] or "") if n > 1 else ""
+        suffix = (p[2] or "") if n > 2 else ""
+        name = (f"{fore} {key} {suffix}" if suffix else f"{fore} {key}").strip()
+        if name:
+            out.append(Author(name, tuple(a.strip() for a in p[3:] if a and a.strip())) if n > 3 else Author(name))
+    return out
 
 
 def parse_line(obj: Any, fetched_at: datetime | None = None) -> PaperRecord:
@@ -30,17 +47,7 @@ def parse_line(obj: Any, fetched_at: datetime | None = None) -> PaperRecord:
             versions.append(Version(int(label), parse_rfc2822(v["created"])))
     versions.sort(key=lambda v: v.number)
     parsed = obj.get("authors_parsed")
-    if parsed:
-        authors = []
-        for p in parsed:
-            # [keyname, forenames, suffix, affiliation…]; short lists happen.
-            n = len(p)
-            author = author_from_parts(p[0] or "" if n else "", (p[1] or "") if n > 1 else "",
-                                       (p[2] or "") if n > 2 else "", p[3:])
-            if author.name:
-                authors.append(author)
-    else:
-        authors = parse_author_string(obj.get("authors"))
+    authors = _parsed_authors(parsed) if parsed else parse_author_string(obj.get("authors"))
     published = versions[0].created if versions else None
     updated = versions[-1].created if versions else None
     if published is None and obj.get("update_date"):

@@ -50,8 +50,134 @@ papers = sa.Table(
     sa.Column("content_hash", sa.String(32), nullable=False),  # of the metadata last written
     sa.Column("created_at", sa.DateTime, nullable=False),  # first stored here
     sa.Column("modified_at", sa.DateTime, nullable=False),  # metadata last changed here
+    # Found in the comments and abstract at ingest (links.find_links); content like the rest.
+    sa.Column("code_url_found", sa.Text),
+    sa.Column("project_url_found", sa.Text),
+    # This site's own columns: never written by an ingest.
+    sa.Column("code_url", sa.Text),  # set by the submitter, a confirmed author or an admin
+    sa.Column("project_url", sa.Text),
+    sa.Column("vote_count", sa.Integer, nullable=False, server_default="0"),  # votes cast here
+    sa.Column("comment_count", sa.Integer, nullable=False, server_default="0"),  # visible comments
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("submitted_by", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("submitted_at", sa.DateTime),
     sa.Index("ix_papers_listed_on_id", "listed_on", "id"),
     sa.Index("ix_papers_primary_category", "primary_category"),
+    sa.Index("ix_papers_organization", "organization"),
+)
+
+# Lookup tables kept by upsert_papers, for author and category pages. Derived data,
+# like a search index: no foreign keys, whose checks would double a bulk import's time.
+paper_authors = sa.Table(
+    "paper_authors",
+    metadata,
+    sa.Column("name", sa.String(300), primary_key=True),
+    sa.Column("paper_id", sa.Integer, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Index("ix_paper_authors_paper_id", "paper_id"),
+    sqlite_with_rowid=False,  # the primary key is the table: half the size, sorted by name
+)
+
+paper_categories = sa.Table(
+    "paper_categories",
+    metadata,
+    sa.Column("category", sa.String(32), primary_key=True),
+    sa.Column("paper_id", sa.Integer, primary_key=True),
+    sa.Index("ix_paper_categories_paper_id", "paper_id"),
+    sqlite_with_rowid=False,
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(40), nullable=False, unique=True),  # stored lower-case
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # sha256 of the cookie's token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Index("ix_sessions_user_id", "user_id"),
+)
+
+# Failed sign-ins, for the limits per account and per address (shared by all workers).
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(40), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Index("ix_login_failures_username_at", "username", "at"),
+    sa.Index("ix_login_failures_address_at", "address", "at"),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_votes_paper_id", "paper_id"),
+)
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE")),  # one level
+    sa.Column("body", sa.Text, nullable=False),  # as typed; rendered by web.markup
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("edited_at", sa.DateTime),
+    sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_comments_paper_id_id", "paper_id", "id"),
+)
+
+collections = sa.Table(
+    "collections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("is_public", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_collections_user_id", "user_id"),
+)
+
+collection_items = sa.Table(
+    "collection_items",
+    metadata,
+    sa.Column("collection_id", sa.Integer, sa.ForeignKey("collections.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+)
+
+# A user's claim to be one of a paper's authors; an admin confirms it.
+authorship_claims = sa.Table(
+    "authorship_claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("author_name", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # pending, confirmed, rejected
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("decided_at", sa.DateTime),
+    sa.UniqueConstraint("user_id", "paper_id"),
+    sa.Index("ix_authorship_claims_paper_id", "paper_id"),
 )
 
 # Where each incremental harvest stands, so that an interrupted one resumes.

@@ -1,0 +1,34 @@
+"""How trending is scored: the one place that decides it (the /about page explains it to readers).
+
+    score = votes / (age_in_hours + 2) ** 1.8
+
+over papers listed in the last 14 days. Votes count the imported base count
+plus the votes cast here. Age runs from when the paper was listed: the start
+of its listing day (UTC), or the moment it was submitted. A paper needs about
+twice the votes to stay level with one listed a day later, so new papers with
+a few quick votes rise, and a paper with many votes stays on top for days,
+not weeks. The +2 keeps a paper listed minutes ago from jumping to the top
+on a single vote.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+GRAVITY = 1.8
+OFFSET_HOURS = 2.0
+WINDOW_DAYS = 14
+
+
+def trending_score(votes: int, age_hours: float) -> float:
+    """Return a paper's trending score."""
+    return votes / (max(age_hours, 0.0) + OFFSET_HOURS) ** GRAVITY
+
+
+def listed_at(listed_on, submitted_at: datetime | None) -> datetime:  # type: ignore[no-untyped-def]
+    """Return when a paper was listed: its submission time, or the start of its listing day."""
+    return submitted_at or datetime.combine(listed_on, time())
+
+
+def window_start(reference: datetime) -> datetime:
+    return reference - timedelta(days=WINDOW_DAYS)
