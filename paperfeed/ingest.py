@@ -16,8 +16,9 @@ from sqlalchemy.engine import Engine
 from paperfeed.progress import progress_bar
 from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id, utc_naive
 from paperfeed.sources import arxiv_api, oai, sample, snapshot
-from paperfeed.sources.http import Polite
+from paperfeed.sources.http import Polite, SourceError
 from paperfeed.store.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
+from paperfeed.store.listings import get_paper, mark_submitted
 from paperfeed.store.papers import UpsertCounts, fill_missing_lookups, upsert_papers
 
 BATCH = 2000
@@ -168,6 +169,41 @@ def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
     with engine.begin() as conn:
         save_checkpoint(conn, done, _now())
     return summary
+
+
+class SubmitError(ValueError):
+    """A submission that cannot be listed; the message is for the person submitting."""
+
+
+def submit_arxiv_paper(engine: Engine, http: Polite, url: str, raw_id: str, user_id: int,
+                       now: datetime) -> str:
+    """Fetch a paper a user submits, list it today as theirs, and return its id.
+
+    Refuses a malformed id, an id arXiv does not know, and a paper already listed here.
+    """
+    try:
+        arxiv_id = parse_arxiv_id(raw_id)[0]
+    except ValueError as exc:
+        raise SubmitError(str(exc)) from exc
+    with engine.connect() as conn:
+        existing = get_paper(conn, arxiv_id, include_hidden=True)
+    if existing is not None:
+        raise SubmitError(f"{arxiv_id} is already listed, on {existing.listed_on.isoformat()}.")
+    try:
+        found = [r for r in arxiv_api.fetch_ids(http, url, [arxiv_id]) if isinstance(r, PaperRecord)]
+    except SourceError as exc:
+        raise SubmitError(f"arXiv could not be asked just now ({exc}). Try again in a minute.") from exc
+    if not found:
+        raise SubmitError(f"arXiv has no paper {arxiv_id}.")
+    record = found[0]
+    record.listed_on = now.date()
+    with engine.begin() as conn:
+        if upsert_papers(conn, [record], now).inserted != 1:
+            raise SubmitError(f"{arxiv_id} was listed a moment ago by someone else.")
+        paper = get_paper(conn, arxiv_id, include_hidden=True)
+        assert paper is not None
+        mark_submitted(conn, paper.id, user_id, now)
+    return arxiv_id
 
 
 def import_snapshot(engine: Engine, path: Path, batch_size: int = BATCH) -> IngestSummary:

@@ -24,6 +24,14 @@ class Settings:
     http_retries: int = 4
     contact_email: str = ""  # put in the User-Agent, as arXiv asks of harvesters
     site_name: str = "paperfeed"
+    site_url: str = ""  # public base URL, e.g. https://papers.example.org (links in feeds and mail)
+    secret_key: str = ""  # signs cookies; if empty, one is kept in data_dir/secret_key
+    data_dir: str = "./data"
+    katex_dir: str = ""  # KaTeX's dist folder; default: node_modules/katex/dist beside the package
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    session_days: int = 30
+    chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +61,10 @@ class Settings:
             raise SettingsError("PAPERFEED_HTTP_RETRIES must not be negative")
         if not self.database_url:
             raise SettingsError("PAPERFEED_DATABASE_URL must not be empty")
+        if self.secret_key and len(self.secret_key) < 32:
+            raise SettingsError("PAPERFEED_SECRET_KEY must have at least 32 characters")
+        if self.argon2_time_cost < 1 or self.argon2_memory_kib < 8192:
+            raise SettingsError("argon2 needs a time cost of at least 1 and at least 8192 KiB of memory")
 
     @property
     def user_agent(self) -> str:

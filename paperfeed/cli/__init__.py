@@ -8,6 +8,7 @@ from paperfeed import __version__
 from paperfeed.cli.database import init, stats
 from paperfeed.cli.ingest import ingest
 from paperfeed.cli.serve import serve
+from paperfeed.cli.users import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -24,3 +25,4 @@ main.add_command(init)
 main.add_command(stats)
 main.add_command(ingest)
 main.add_command(serve)
+main.add_command(users)

@@ -6,7 +6,7 @@ import click
 
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.ingest import load_sample
-from paperfeed.store.papers import store_stats
+from paperfeed.store.listings import store_stats
 
 
 @click.command()

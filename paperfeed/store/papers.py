@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -290,79 +290,3 @@ def fill_missing_lookups(conn: Connection) -> int:
 def author_key(name: str) -> str:
     """Return the form of an author's name that their page is found by."""
     return collapse_whitespace(name)[:MAX_NAME]
-
-
-@dataclass(frozen=True, slots=True)
-class Paper:
-    """A stored paper as the views read it."""
-
-    id: int
-    arxiv_id: str
-    title: str
-    abstract: str
-    authors: list[str]
-    affiliations: list[list[str]] | None
-    categories: list[str]
-    primary_category: str | None
-    published_at: datetime | None
-    updated_at: datetime | None
-    latest_version: int | None
-    versions: list[dict[str, Any]] | None
-    comments: str | None
-    journal_ref: str | None
-    doi: str | None
-    report_no: str | None
-    license: str | None
-    abs_url: str | None
-    pdf_url: str | None
-    organization: str | None
-    listed_on: date
-    base_upvotes: int
-    source: str
-    fetched_at: datetime | None
-
-
-_PAPER_COLUMNS = [papers.c[name] for name in Paper.__dataclass_fields__]
-
-
-def _paper(row: sa.Row) -> Paper:
-    return Paper(**row._mapping)
-
-
-def get_paper(conn: Connection, arxiv_id: str) -> Paper | None:
-    """Return the paper with this (versionless) arXiv id, or None."""
-    row = conn.execute(sa.select(*_PAPER_COLUMNS).where(papers.c.arxiv_id == arxiv_id)).first()
-    return _paper(row) if row else None
-
-
-def latest_papers(conn: Connection, limit: int = 50) -> list[Paper]:
-    """Return the most recently listed papers, newest listing day first."""
-    rows = conn.execute(
-        sa.select(*_PAPER_COLUMNS).order_by(papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit)
-    )
-    return [_paper(r) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class StoreStats:
-    papers: int
-    first_listed: date | None
-    last_listed: date | None
-    by_source: dict[str, int]
-    top_categories: list[tuple[str, int]]
-
-
-def store_stats(conn: Connection, top: int = 10) -> StoreStats:
-    """Return counts that describe the store's contents."""
-    total, first, last = conn.execute(
-        sa.select(sa.func.count(), sa.func.min(papers.c.listed_on), sa.func.max(papers.c.listed_on))
-    ).one()
-    by_source = dict(conn.execute(sa.select(papers.c.source, sa.func.count()).group_by(papers.c.source)).all())
-    cats = conn.execute(
-        sa.select(papers.c.primary_category, sa.func.count().label("n"))
-        .where(papers.c.primary_category.is_not(None))
-        .group_by(papers.c.primary_category)
-        .order_by(sa.desc("n"), papers.c.primary_category)
-        .limit(top)
-    ).all()
-    return StoreStats(total, first, last, by_source, [(c, n) for c, n in cats])

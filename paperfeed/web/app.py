@@ -2,49 +2,150 @@
 
 from __future__ import annotations
 
+import logging
+from http.cookies import SimpleCookie
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paperfeed.records import InvalidArxivId, collapse_whitespace, parse_arxiv_id
+import paperfeed
 from paperfeed.settings import Settings
+from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine
-from paperfeed.store.papers import get_paper, latest_papers
+from paperfeed.web import filters
+from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
+from paperfeed.web.routes import accounts, admin, browse, collections, daily, papers, submit
+from paperfeed.web.security import CSRF_COOKIE, Security
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["collapse"] = collapse_whitespace
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    # KaTeX sets inline styles on what it draws; scripts come only from this site.
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+     b"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Return the application, bound to the store the settings name."""
+class VisitorCookies:
+    """Gives every visitor a signed CSRF cookie and every response the security headers.
+
+    Plain ASGI rather than a BaseHTTPMiddleware: it sits on every request.
+    """
+
+    def __init__(self, app: ASGIApp, security: Security) -> None:
+        self.app = app
+        self.security = security
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = None
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                jar: SimpleCookie = SimpleCookie()
+                try:
+                    jar.load(value.decode("latin-1"))
+                except Exception:
+                    continue
+                if CSRF_COOKIE in jar:
+                    token = jar[CSRF_COOKIE].value
+        fresh = not self.security.valid_csrf_cookie(token)
+        if fresh:
+            token = self.security.new_csrf_cookie()
+        scope.setdefault("state", {})["csrf"] = token
+        secure = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(SECURITY_HEADERS)
+                if fresh:
+                    cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000"
+                    headers.append((b"set-cookie", (cookie + ("; Secure" if secure else "")).encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def katex_dir(settings: Settings) -> Path | None:
+    """Return KaTeX's dist folder (installed from npm beside the package), or None."""
+    candidates = [Path(settings.katex_dir)] if settings.katex_dir else []
+    candidates.append(Path(paperfeed.__file__).resolve().parents[1] / "node_modules" / "katex" / "dist")
+    for c in candidates:
+        if (c / "katex.min.js").exists():
+            return c
+    return None
+
+
+def create_app(settings: Settings | None = None, arxiv: Polite | None = None) -> FastAPI:
+    """Return the application, bound to the store the settings name.
+
+    `arxiv` is the client submissions fetch papers with; tests pass one serving fixtures.
+    """
     settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url)
-    app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None)
-    app.state.engine = engine
+    app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.security = Security.from_settings(settings)
+    app.state.arxiv = arxiv or Polite.for_arxiv(make_client(settings), settings)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    filters.install(templates.env)
+    katex = katex_dir(settings)
+    templates.env.globals["katex"] = katex is not None
+    app.state.templates = templates
 
-    @app.get("/", response_class=HTMLResponse)
-    def index(request: Request) -> HTMLResponse:
-        with engine.connect() as conn:
-            papers = latest_papers(conn, 50)
-        return TEMPLATES.TemplateResponse(request, "index.html", {"papers": papers, "site": settings.site_name})
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    if katex is not None:
+        app.mount("/vendor/katex", StaticFiles(directory=str(katex)), name="katex")
+    else:
+        log.warning("KaTeX not found (run `npm ci`): TeX is shown as source")
 
-    @app.get("/papers/{arxiv_id:path}", response_class=HTMLResponse)
-    def paper(request: Request, arxiv_id: str) -> HTMLResponse:
-        try:
-            key, _ = parse_arxiv_id(arxiv_id)
-        except InvalidArxivId as exc:
-            raise HTTPException(404, str(exc)) from exc
-        with engine.connect() as conn:
-            found = get_paper(conn, key)
-        if found is None:
-            raise HTTPException(404, f"no paper {key} here")
-        return TEMPLATES.TemplateResponse(request, "paper.html", {"paper": found, "site": settings.site_name})
+    for module in (daily, papers, browse, accounts, collections, submit, admin):
+        app.include_router(module.router)
 
-    @app.get("/healthz", response_class=PlainTextResponse)
-    async def healthz() -> str:
-        return "ok"
+    @app.exception_handler(SignInRequired)
+    async def to_sign_in(request: Request, exc: SignInRequired):  # type: ignore[no-untyped-def]
+        return redirect(sign_in_url(exc.next_url))
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        titles = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 429: "Slow down"}
+        message = exc.detail if isinstance(exc.detail, str) else "Something is wrong with this request."
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        return render(request, "error.html", {"title": titles.get(exc.status_code, "Error"), "message": message,
+                                              "status": exc.status_code},
+                      status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_input(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()[:5])
+        return render(request, "error.html", {"title": "Bad request", "status": 400,
+                                              "message": f"This request is malformed ({problems})."},
+                      status_code=400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):  # type: ignore[no-untyped-def]
+        log.error("error serving %s", request.url.path, exc_info=exc)
+        return templates.TemplateResponse(request, "error.html", {
+            "title": "Something broke", "status": 500, "visitor": None, "settings": settings,
+            "message": "The server hit an error. It has been logged; please try again."}, status_code=500)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(VisitorCookies, security=app.state.security)
     return app

@@ -3,7 +3,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from paperfeed.records import Author, PaperRecord, Version
-from paperfeed.store.papers import get_paper, latest_papers, store_stats, upsert_papers
+from paperfeed.store.listings import get_paper, papers_listed, store_stats
+from paperfeed.store.papers import upsert_papers
 from paperfeed.store.schema import papers
 
 NOW = datetime(2026, 4, 7, 12, 0)
@@ -128,7 +129,8 @@ def test_latest_and_stats(engine):
                     record("2401.00002", published_at=datetime(2024, 1, 2), categories=["math.CO"]),
                     record("hep-th/9901001", published_at=datetime(1999, 1, 4), categories=["hep-th"])])
     with engine.connect() as conn:
-        assert [p.arxiv_id for p in latest_papers(conn, 2)] == ["2401.00002", "2401.00001"]
+        listed, total = papers_listed(conn, date(1999, 1, 1), date(2030, 1, 1), sort="new", limit=2)
+        assert [p.arxiv_id for p in listed] == ["2401.00002", "2401.00001"] and total == 3
         s = store_stats(conn)
         assert get_paper(conn, "hep-th/9901001").listed_on == date(1999, 1, 4)
         assert get_paper(conn, "9901001") is None

@@ -1,0 +1,128 @@
+"""Accounts, sessions and the record of failed sign-ins (kept in the store so every worker shares them)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paperfeed.store.schema import login_failures, sessions, users
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,29}$")
+RESERVED = {"admin", "api", "static", "settings", "signin", "signup", "signout", "about", "papers", "root"}
+
+
+class AccountError(ValueError):
+    """A sign-up or account change that cannot be made; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    is_admin: bool
+
+
+def _user(row: sa.Row) -> User:
+    return User(row.id, row.username, row.display_name, bool(row.is_admin))
+
+
+def check_username(username: str) -> str:
+    """Return the canonical (lower-case) username, or raise AccountError saying what is wrong."""
+    name = username.strip().lower()
+    if not USERNAME_RE.match(name):
+        raise AccountError("A username has 2 to 30 characters: letters, digits, '-' and '_', starting with a "
+                           "letter or digit.")
+    if name in RESERVED:
+        raise AccountError(f"The username {name!r} is reserved.")
+    return name
+
+
+def create_user(conn: Connection, username: str, password_hash: str, now: datetime, *,
+                display_name: str = "", is_admin: bool = False) -> User:
+    """Create an account; raises AccountError when the name is malformed or taken."""
+    name = check_username(username)
+    display = " ".join(display_name.split())[:100] or name
+    exists = conn.execute(sa.select(users.c.id).where(users.c.username == name)).first()
+    if exists:
+        raise AccountError(f"The username {name!r} is taken.")
+    try:
+        with conn.begin_nested():
+            user_id = conn.execute(users.insert().values(
+                username=name, display_name=display, password_hash=password_hash, is_admin=is_admin,
+                created_at=now)).inserted_primary_key[0]
+    except sa.exc.IntegrityError as exc:
+        raise AccountError(f"The username {name!r} is taken.") from exc
+    return User(user_id, name, display, is_admin)
+
+
+def user_by_name(conn: Connection, username: str) -> User | None:
+    row = conn.execute(sa.select(users).where(users.c.username == username.strip().lower())).first()
+    return _user(row) if row else None
+
+
+def password_hash_of(conn: Connection, user_id: int) -> str | None:
+    return conn.execute(sa.select(users.c.password_hash).where(users.c.id == user_id)).scalar()
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def set_admin(conn: Connection, user_id: int, is_admin: bool) -> None:
+    conn.execute(users.update().where(users.c.id == user_id).values(is_admin=is_admin))
+
+
+def token_hash(token: str) -> str:
+    """Sessions are stored by the hash of their token: a leaked table opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(conn: Connection, user_id: int, token: str, now: datetime, lifetime: timedelta) -> None:
+    conn.execute(sessions.insert().values(token_hash=token_hash(token), user_id=user_id, created_at=now,
+                                          expires_at=now + lifetime))
+
+
+def session_user(conn: Connection, token: str, now: datetime) -> User | None:
+    """Return the user a session token belongs to, if the session is alive."""
+    row = conn.execute(
+        sa.select(users)
+        .join(sessions, sessions.c.user_id == users.c.id)
+        .where(sessions.c.token_hash == token_hash(token), sessions.c.expires_at > now)
+    ).first()
+    return _user(row) if row else None
+
+
+def end_session(conn: Connection, token: str) -> None:
+    conn.execute(sessions.delete().where(sessions.c.token_hash == token_hash(token)))
+
+
+def end_other_sessions(conn: Connection, user_id: int, keep_token: str | None) -> None:
+    """End every session of a user but one (after a password change)."""
+    stmt = sessions.delete().where(sessions.c.user_id == user_id)
+    if keep_token:
+        stmt = stmt.where(sessions.c.token_hash != token_hash(keep_token))
+    conn.execute(stmt)
+
+
+def record_login_failure(conn: Connection, username: str, address: str, now: datetime) -> None:
+    conn.execute(login_failures.insert().values(username=username.strip().lower()[:40], address=address[:64],
+                                                at=now))
+
+
+def recent_login_failures(conn: Connection, username: str, address: str, since: datetime) -> tuple[int, int]:
+    """Return (failures for this account, failures from this address) since a time."""
+    by_user = conn.execute(sa.select(sa.func.count()).where(
+        login_failures.c.username == username.strip().lower()[:40], login_failures.c.at >= since)).scalar()
+    by_address = conn.execute(sa.select(sa.func.count()).where(
+        login_failures.c.address == address[:64], login_failures.c.at >= since)).scalar()
+    return int(by_user or 0), int(by_address or 0)
+
+
+def forget_old_login_failures(conn: Connection, before: datetime) -> None:
+    conn.execute(login_failures.delete().where(login_failures.c.at < before))

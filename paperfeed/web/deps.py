@@ -1,0 +1,133 @@
+"""What route handlers depend on: the store, the visitor (who, and their CSRF token), rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Engine
+
+from paperfeed.records import utc_naive
+from paperfeed.settings import Settings
+from paperfeed.store.users import User, session_user
+from paperfeed.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Security, csrf_matches
+
+
+def now() -> datetime:
+    return utc_naive(datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    user: User | None
+    csrf: str  # the value forms carry back
+    session_token: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user and self.user.is_admin)
+
+
+def engine_of(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def security_of(request: Request) -> Security:
+    return request.app.state.security
+
+
+def get_visitor(request: Request) -> Visitor:
+    """Return who is asking: their account when the session cookie is valid and alive."""
+    cached = getattr(request.state, "visitor", None)
+    if cached is not None:
+        return cached
+    security = security_of(request)
+    token = security.session_token(request.cookies.get(SESSION_COOKIE))
+    user = None
+    if token:
+        with engine_of(request).connect() as conn:
+            user = session_user(conn, token, now())
+    visitor = Visitor(user, request.state.csrf, token if user else None)
+    request.state.visitor = visitor
+    return visitor
+
+
+VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+EngineDep = Annotated[Engine, Depends(engine_of)]
+
+
+def require_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Refuse a form (or script) post that does not carry this visitor's CSRF token."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    submitted = csrf_token or request.headers.get(CSRF_HEADER, "")
+    if not (security_of(request).valid_csrf_cookie(cookie) and csrf_matches(cookie, submitted)):
+        raise HTTPException(403, "This form has expired or did not come from this site. Reload the page and "
+                                 "try again.")
+
+
+CsrfDep = Depends(require_csrf)
+
+
+class SignInRequired(Exception):
+    """Raised by handlers that need an account; answered with a redirect to the sign-in page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def signed_in(request: Request, visitor: VisitorDep) -> User:
+    if visitor.user is None:
+        raise SignInRequired(local_path(request.headers.get("referer"), request.url.path))
+    return visitor.user
+
+
+def admin(visitor: VisitorDep) -> User:
+    if not visitor.is_admin or visitor.user is None:
+        raise HTTPException(403, "Only an administrator can do that.")
+    return visitor.user
+
+
+UserDep = Annotated[User, Depends(signed_in)]
+AdminDep = Annotated[User, Depends(admin)]
+
+
+def local_path(candidate: str | None, fallback: str = "/") -> str:
+    """Return a same-site path to go back to: never another host (no open redirects)."""
+    if not candidate:
+        return fallback
+    if "://" in candidate:
+        # A full URL (the Referer): keep only its path and query, and only from this site's form.
+        after = candidate.split("://", 1)[1]
+        candidate = "/" + after.split("/", 1)[1] if "/" in after else "/"
+    if not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate or len(candidate) > 2000:
+        return fallback
+    return candidate
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def sign_in_url(next_url: str) -> str:
+    return "/signin?next=" + quote(next_url, safe="/")
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """Render a template with what every page needs (the visitor, the site)."""
+    templates = request.app.state.templates
+    ctx = {"visitor": get_visitor(request), "settings": settings_of(request), **(context or {})}
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+

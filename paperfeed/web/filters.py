@@ -1,0 +1,41 @@
+"""Template filters: how dates, author lists and text look on the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+from jinja2 import Environment
+
+from paperfeed.records import collapse_whitespace
+from paperfeed.web.markup import render_comment
+
+
+def author_line(authors: list[str], shown: int = 4) -> str:
+    """Return 'A, B, C and 12 more' for a list of names."""
+    names = [collapse_whitespace(a) for a in authors]
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
+def nice_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def path_quote(value: str) -> str:
+    """Quote a name for a URL path segment (author and organization pages)."""
+    return quote(value, safe="")
+
+
+def install(env: Environment) -> None:
+    env.filters.update(
+        collapse=collapse_whitespace, author_line=author_line, nice_date=nice_date, plural=plural,
+        path_quote=path_quote, comment=render_comment,
+    )

@@ -1,0 +1,53 @@
+"""What admins do: confirm authorship claims, hide papers and comments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import Response
+
+from paperfeed.store.community import CommunityError, decide_claim, pending_claims, set_comment_hidden
+from paperfeed.store.listings import set_paper_hidden
+from paperfeed.web.deps import AdminDep, CsrfDep, EngineDep, local_path, now, redirect, render
+from paperfeed.web.routes.papers import find_paper
+
+router = APIRouter()
+
+
+@router.get("/admin")
+def admin_page(request: Request, admin: AdminDep, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        claims = pending_claims(conn)
+    return render(request, "admin.html", {"claims": claims})
+
+
+@router.post("/admin/claims/{claim_id}", dependencies=[CsrfDep])
+def decide(admin: AdminDep, engine: EngineDep, claim_id: int, decision: Annotated[str, Form()] = "") -> Response:
+    if decision not in ("confirm", "reject"):
+        raise HTTPException(400, "Decide confirm or reject.")
+    try:
+        with engine.begin() as conn:
+            decide_claim(conn, claim_id, decision == "confirm", now())
+    except CommunityError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return redirect("/admin")
+
+
+@router.post("/admin/papers/{arxiv_id:path}/hide", dependencies=[CsrfDep])
+def hide_paper(admin: AdminDep, engine: EngineDep, arxiv_id: str, hidden: Annotated[str, Form()] = "1") -> Response:
+    with engine.begin() as conn:
+        paper = find_paper(conn, arxiv_id, include_hidden=True)
+        set_paper_hidden(conn, paper.id, hidden == "1")
+    return redirect(f"/papers/{paper.arxiv_id}")
+
+
+@router.post("/admin/comments/{comment_id}/hide", dependencies=[CsrfDep])
+def hide_comment(admin: AdminDep, engine: EngineDep, comment_id: int, hidden: Annotated[str, Form()] = "1",
+                 paper: Annotated[str, Form()] = "") -> Response:
+    try:
+        with engine.begin() as conn:
+            set_comment_hidden(conn, comment_id, hidden == "1")
+    except CommunityError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return redirect(local_path(f"/papers/{paper}#comment-{comment_id}" if paper else "/admin"))

@@ -1,0 +1,162 @@
+"""The daily, weekly and monthly lists, trending, and the page that explains them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from paperfeed.store.community import voted_papers
+from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed, trending_papers
+from paperfeed.web.deps import EngineDep, VisitorDep, now, render
+from paperfeed.web.filters import nice_date
+
+router = APIRouter()
+PER_PAGE = 50
+MAX_PAGE = 10_000
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise HTTPException(400, f"{value[:40]!r} is not a date like 2026-04-06.") from exc
+
+
+def parse_week(value: str) -> date:
+    """Return the Monday of an ISO week such as 2026-W14."""
+    m = _WEEK_RE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError as exc:
+        raise HTTPException(400, f"{value[:40]!r} is not a week like 2026-W14.") from exc
+
+
+def parse_month(value: str) -> date:
+    m = _MONTH_RE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        return date(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError as exc:
+        raise HTTPException(400, f"{value[:40]!r} is not a month like 2026-04.") from exc
+
+
+def check_sort(sort: str) -> str:
+    if sort not in SORTS:
+        raise HTTPException(400, f"Sort by one of: {', '.join(SORTS)}.")
+    return sort
+
+
+def week_label(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _with(base: str, **params: object) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", "votes", 1)})
+    return f"{base}?{query}" if query else base
+
+
+def _listing(request: Request, visitor, engine, *, first: date, last: date, sort: str, page: int,  # type: ignore[no-untyped-def]
+             heading: str, base_url: str, tabs: list, prev: tuple[str, str] | None,
+             nxt: tuple[str, str] | None, show_day: bool) -> Response:
+    with engine.connect() as conn:
+        papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
+        voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
+    pages = max(1, -(-total // PER_PAGE))
+    return render(request, "daily.html", {
+        "papers": papers, "total": total, "voted": voted, "sort": sort, "page": page, "pages": pages,
+        "heading": heading, "base_url": base_url, "tabs": tabs, "show_day": show_day,
+        "prev_url": prev[0] if prev else None, "prev_label": prev[1] if prev else "",
+        "next_url": nxt[0] if nxt else None, "next_label": nxt[1] if nxt else "",
+    })
+
+
+def _tabs(day: date, period: str, sort: str) -> list[tuple[str, str, bool]]:
+    iso_day = day.isoformat()
+    bases = {"day": f"/?date={iso_day}", "week": f"/week/{week_label(day)}", "month": f"/month/{day:%Y-%m}"}
+    base = bases[period]
+    sep = "&" if "?" in base else "?"
+    return [
+        ("Day", bases["day"], period == "day"),
+        ("Week", bases["week"], period == "week"),
+        ("Month", bases["month"], period == "month"),
+        ("Most upvoted", base, sort == "votes"),
+        ("Newest first", f"{base}{sep}sort=new", sort == "new"),
+    ]
+
+
+@router.get("/")
+def daily(request: Request, visitor: VisitorDep, engine: EngineDep, date: str | None = None,
+          sort: str = "votes", page: Page = 1) -> Response:
+    """The papers of one day: the latest day with papers unless ?date= says otherwise."""
+    check_sort(sort)
+    with engine.connect() as conn:
+        day = parse_day(date) if date else (latest_day(conn) or now().date())
+        before, after = neighbour_days(conn, day)
+    return _listing(
+        request, visitor, engine, first=day, last=day, sort=sort, page=page,
+        heading=f"Papers of {nice_date(day)}", base_url=_with("/", date=day.isoformat(), sort=sort),
+        tabs=_tabs(day, "day", sort),
+        prev=(_with("/", date=before.isoformat(), sort=sort), nice_date(before)) if before else None,
+        nxt=(_with("/", date=after.isoformat(), sort=sort), nice_date(after)) if after else None,
+        show_day=False,
+    )
+
+
+@router.get("/week/{week}")
+def weekly(request: Request, visitor: VisitorDep, engine: EngineDep, week: str, sort: str = "votes",
+           page: Page = 1) -> Response:
+    check_sort(sort)
+    monday = parse_week(week)
+    label = week_label(monday)
+    prev_monday, next_monday = monday - timedelta(days=7), monday + timedelta(days=7)
+    return _listing(
+        request, visitor, engine, first=monday, last=monday + timedelta(days=6), sort=sort, page=page,
+        heading=f"Papers of week {label}", base_url=_with(f"/week/{label}", sort=sort),
+        tabs=_tabs(monday, "week", sort),
+        prev=(_with(f"/week/{week_label(prev_monday)}", sort=sort), week_label(prev_monday)),
+        nxt=(_with(f"/week/{week_label(next_monday)}", sort=sort), week_label(next_monday)),
+        show_day=True,
+    )
+
+
+@router.get("/month/{month}")
+def monthly(request: Request, visitor: VisitorDep, engine: EngineDep, month: str, sort: str = "votes",
+            page: Page = 1) -> Response:
+    check_sort(sort)
+    first = parse_month(month)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return _listing(
+        request, visitor, engine, first=first, last=following - timedelta(days=1), sort=sort, page=page,
+        heading=f"Papers of {first:%B %Y}", base_url=_with(f"/month/{first:%Y-%m}", sort=sort),
+        tabs=_tabs(first, "month", sort),
+        prev=(_with(f"/month/{previous:%Y-%m}", sort=sort), f"{previous:%B %Y}"),
+        nxt=(_with(f"/month/{following:%Y-%m}", sort=sort), f"{following:%B %Y}"),
+        show_day=True,
+    )
+
+
+@router.get("/trending")
+def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> Response:
+    with engine.connect() as conn:
+        ranked = trending_papers(conn, now(), limit=PER_PAGE)
+        voted = voted_papers(conn, visitor.user.id, [p.id for p, _ in ranked]) if visitor.user else set()
+    return render(request, "trending.html", {"ranked": ranked, "voted": voted})
+
+
+@router.get("/about")
+def about(request: Request) -> Response:
+    return render(request, "about.html")

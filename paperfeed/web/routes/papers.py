@@ -1,0 +1,192 @@
+"""A paper's page and what people do there: vote, comment, collect, claim authorship, fix its links."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+
+from paperfeed.records import InvalidArxivId, parse_arxiv_id
+from paperfeed.store.community import (
+    CommunityError,
+    add_comment,
+    add_to_collection,
+    claim_authorship,
+    delete_comment,
+    edit_comment,
+    is_confirmed_author,
+    paper_comments,
+    toggle_vote,
+    user_claims,
+    user_collections,
+    voted_papers,
+)
+from paperfeed.store.listings import Paper, get_paper, set_paper_links, submitter_name
+from paperfeed.web.deps import (
+    CsrfDep,
+    EngineDep,
+    UserDep,
+    VisitorDep,
+    local_path,
+    now,
+    redirect,
+    render,
+    sign_in_url,
+    wants_json,
+)
+
+router = APIRouter()
+MAX_URL = 500
+
+
+def find_paper(conn, arxiv_id: str, include_hidden: bool = False) -> Paper:  # type: ignore[no-untyped-def]
+    """Return the paper an id names, or answer 404 (malformed ids included)."""
+    try:
+        key, _ = parse_arxiv_id(arxiv_id)
+    except InvalidArxivId as exc:
+        raise HTTPException(404, str(exc)) from exc
+    paper = get_paper(conn, key, include_hidden=include_hidden)
+    if paper is None:
+        raise HTTPException(404, f"There is no paper {key} here.")
+    return paper
+
+
+def paper_url(paper: Paper) -> str:
+    return f"/papers/{paper.arxiv_id}"
+
+
+def threads(comments: list) -> list[tuple[object, list]]:  # type: ignore[type-arg]
+    """Group comments into (top-level comment, its replies), oldest first."""
+    replies: dict[int, list] = {}  # type: ignore[type-arg]
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+    return [(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
+
+
+def can_edit_links(conn, paper: Paper, visitor) -> bool:  # type: ignore[no-untyped-def]
+    user = visitor.user
+    if user is None:
+        return False
+    return user.is_admin or paper.submitted_by == user.id or is_confirmed_author(conn, user.id, paper.id)
+
+
+@router.get("/papers/{arxiv_id:path}")
+def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str,
+               error: str = "") -> Response:
+    with engine.connect() as conn:
+        paper = find_paper(conn, arxiv_id, include_hidden=visitor.is_admin)
+        comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
+        user = visitor.user
+        context = {
+            "paper": paper,
+            "submitter": submitter_name(conn, paper.submitted_by),
+            "threads": threads(comments),
+            "voted": bool(user and voted_papers(conn, user.id, [paper.id])),
+            "collections": user_collections(conn, user.id) if user else [],
+            "claim": next((c for c in user_claims(conn, user.id) if c.paper_id == paper.id), None) if user else None,
+            "can_edit_links": can_edit_links(conn, paper, visitor),
+            "error": error[:300],
+        }
+    return render(request, "paper.html", context)
+
+
+@router.post("/papers/{arxiv_id:path}/vote", dependencies=[CsrfDep])
+def vote(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str,
+         next: Annotated[str, Form()] = "") -> Response:
+    back = local_path(next or request.headers.get("referer"), "/")
+    if visitor.user is None:
+        if wants_json(request):
+            return JSONResponse({"signin": sign_in_url(back)}, status_code=401)
+        return redirect(sign_in_url(back))
+    with engine.begin() as conn:
+        paper = find_paper(conn, arxiv_id)
+        voted, total = toggle_vote(conn, visitor.user.id, paper.id, now())
+    if wants_json(request):
+        return JSONResponse({"voted": voted, "upvotes": total})
+    return redirect(back)
+
+
+def _back_with_error(paper: Paper, message: str) -> Response:
+    from urllib.parse import quote
+
+    return redirect(f"{paper_url(paper)}?error={quote(message)}#comments")
+
+
+@router.post("/papers/{arxiv_id:path}/comments", dependencies=[CsrfDep])
+def comment(user: UserDep, engine: EngineDep, arxiv_id: str, body: Annotated[str, Form()] = "",
+            parent_id: Annotated[int | None, Form()] = None) -> Response:
+    with engine.begin() as conn:
+        paper = find_paper(conn, arxiv_id)
+        try:
+            comment_id = add_comment(conn, paper.id, user.id, body, now(), parent_id)
+        except CommunityError as exc:
+            return _back_with_error(paper, str(exc))
+    return redirect(f"{paper_url(paper)}#comment-{comment_id}")
+
+
+@router.post("/comments/{comment_id}/edit", dependencies=[CsrfDep])
+def comment_edit(user: UserDep, engine: EngineDep, comment_id: int, body: Annotated[str, Form()] = "",
+                 paper: Annotated[str, Form()] = "") -> Response:
+    with engine.begin() as conn:
+        try:
+            edit_comment(conn, comment_id, user.id, body, now())
+        except CommunityError as exc:
+            raise HTTPException(403, str(exc)) from exc
+    return redirect(local_path(f"/papers/{paper}#comment-{comment_id}" if paper else "/"))
+
+
+@router.post("/comments/{comment_id}/delete", dependencies=[CsrfDep])
+def comment_delete(user: UserDep, engine: EngineDep, comment_id: int, paper: Annotated[str, Form()] = "") -> Response:
+    with engine.begin() as conn:
+        try:
+            delete_comment(conn, comment_id, user.id)
+        except CommunityError as exc:
+            raise HTTPException(403, str(exc)) from exc
+    return redirect(local_path(f"/papers/{paper}#comments" if paper else "/"))
+
+
+def _clean_url(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > MAX_URL or not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise CommunityError("Links must be http(s) addresses without spaces, up to 500 characters.")
+    return value
+
+
+@router.post("/papers/{arxiv_id:path}/links", dependencies=[CsrfDep])
+def links(request: Request, visitor: VisitorDep, user: UserDep, engine: EngineDep, arxiv_id: str,
+          code_url: Annotated[str, Form()] = "", project_url: Annotated[str, Form()] = "") -> Response:
+    with engine.begin() as conn:
+        paper = find_paper(conn, arxiv_id)
+        if not can_edit_links(conn, paper, visitor):
+            raise HTTPException(403, "Only the submitter, a confirmed author or an admin can change the links.")
+        try:
+            set_paper_links(conn, paper.id, _clean_url(code_url), _clean_url(project_url))
+        except CommunityError as exc:
+            return _back_with_error(paper, str(exc))
+    return redirect(paper_url(paper))
+
+
+@router.post("/papers/{arxiv_id:path}/claim", dependencies=[CsrfDep])
+def claim(user: UserDep, engine: EngineDep, arxiv_id: str, author: Annotated[str, Form()] = "") -> Response:
+    with engine.begin() as conn:
+        paper = find_paper(conn, arxiv_id)
+        try:
+            claim_authorship(conn, user.id, paper.id, author, now())
+        except CommunityError as exc:
+            return _back_with_error(paper, str(exc))
+    return redirect(paper_url(paper))
+
+
+@router.post("/papers/{arxiv_id:path}/collect", dependencies=[CsrfDep])
+def collect(user: UserDep, engine: EngineDep, arxiv_id: str, collection_id: Annotated[int, Form()]) -> Response:
+    with engine.begin() as conn:
+        paper = find_paper(conn, arxiv_id)
+        try:
+            add_to_collection(conn, collection_id, user.id, paper.id, now())
+        except CommunityError as exc:
+            return _back_with_error(paper, str(exc))
+    return redirect(f"/collections/{collection_id}")

@@ -1,0 +1,114 @@
+"""Passwords, signed cookies, CSRF tokens and the sign-in limits."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from itsdangerous import BadSignature, Signer
+
+from paperfeed.settings import Settings
+
+SESSION_COOKIE = "pf_session"
+CSRF_COOKIE = "pf_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1000  # argon2 hashes anything, but a megabyte of password is an attack
+
+# Sign-in limits, counted in the store so that they hold across workers.
+LOGIN_WINDOW_MINUTES = 15
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+
+
+def load_secret(settings: Settings) -> str:
+    """Return the signing secret: from the environment, else a key file made once in the data folder."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    """Return the argon2id hasher, with the cost the settings give."""
+    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib,
+                          parallelism=2)
+
+
+@dataclass(frozen=True)
+class Security:
+    """What the web layer signs and hashes with, built once per application."""
+
+    hasher: PasswordHasher
+    session_signer: Signer
+    csrf_signer: Signer
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Security:
+        secret = load_secret(settings)
+        return cls(
+            hasher=password_hasher(settings),
+            session_signer=Signer(secret, salt="paperfeed-session"),
+            csrf_signer=Signer(secret, salt="paperfeed-csrf"),
+        )
+
+    def hash_password(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify_password(self, password_hash: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def new_session_cookie(self) -> tuple[str, str]:
+        """Return (token, cookie value): the store keeps a hash of the token; the cookie carries it signed."""
+        token = secrets.token_urlsafe(32)
+        return token, self.session_signer.sign(token).decode()
+
+    def session_token(self, cookie: str | None) -> str | None:
+        if not cookie or len(cookie) > 200:
+            return None
+        try:
+            return self.session_signer.unsign(cookie).decode()
+        except BadSignature:
+            return None
+
+    def new_csrf_cookie(self) -> str:
+        return self.csrf_signer.sign(secrets.token_urlsafe(24)).decode()
+
+    def valid_csrf_cookie(self, cookie: str | None) -> bool:
+        if not cookie or len(cookie) > 200:
+            return False
+        try:
+            self.csrf_signer.unsign(cookie)
+        except BadSignature:
+            return False
+        return True
+
+
+def csrf_matches(cookie: str | None, submitted: str | None) -> bool:
+    """Double-submit check: the form (or header) must carry the value of the signed cookie."""
+    return bool(cookie and submitted) and hmac.compare_digest(str(cookie), str(submitted))
+
+
+def check_password(password: str) -> str | None:
+    """Return why a new password is unacceptable, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"A password needs at least {MIN_PASSWORD} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"A password has at most {MAX_PASSWORD} characters."
+    return None
