@@ -85,7 +85,7 @@ class SignInRequired(Exception):
 
 def signed_in(request: Request, visitor: VisitorDep) -> User:
     if visitor.user is None:
-        raise SignInRequired(local_path(request.headers.get("referer"), request.url.path))
+        raise SignInRequired(request.url.path if request.method == "GET" else referer_path(request))
     return visitor.user
 
 
@@ -101,15 +101,21 @@ AdminDep = Annotated[User, Depends(admin)]
 
 def local_path(candidate: str | None, fallback: str = "/") -> str:
     """Return a same-site path to go back to: never another host (no open redirects)."""
-    if not candidate:
-        return fallback
-    if "://" in candidate:
-        # A full URL (the Referer): keep only its path and query, and only from this site's form.
-        after = candidate.split("://", 1)[1]
-        candidate = "/" + after.split("/", 1)[1] if "/" in after else "/"
-    if not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate or len(candidate) > 2000:
+    if (not candidate or not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate
+            or len(candidate) > 2000):
         return fallback
     return candidate
+
+
+def referer_path(request: Request, fallback: str = "/") -> str:
+    """Return the path of the page a request came from, when that page is on this site."""
+    referer = request.headers.get("referer", "")
+    host = request.headers.get("host", "")
+    for scheme in ("http://", "https://"):
+        prefix = f"{scheme}{host}"
+        if host and referer.startswith(prefix + "/"):
+            return local_path(referer[len(prefix):], fallback)
+    return fallback
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -31,6 +31,7 @@ from paperfeed.web.deps import (
     local_path,
     now,
     redirect,
+    referer_path,
     render,
     sign_in_url,
     wants_json,
@@ -95,7 +96,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
 @router.post("/papers/{arxiv_id:path}/vote", dependencies=[CsrfDep])
 def vote(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str,
          next: Annotated[str, Form()] = "") -> Response:
-    back = local_path(next or request.headers.get("referer"), "/")
+    back = local_path(next) if next else referer_path(request)
     if visitor.user is None:
         if wants_json(request):
             return JSONResponse({"signin": sign_in_url(back)}, status_code=401)

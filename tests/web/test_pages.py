@@ -1,0 +1,142 @@
+"""Every page answers, says the right things, and refuses bad parameters clearly."""
+
+import re
+from datetime import datetime
+
+import pytest
+
+from paperfeed.store.community import toggle_vote
+from paperfeed.store.listings import get_paper
+from paperfeed.store.users import create_user
+from paperfeed.web.deps import now
+from tests.web.conftest import post, sign_up
+
+FIRST = "On the Geometric Structure of Layer Updates in Deep Language Models"  # listed 2026-04-01
+
+
+def test_front_page_shows_the_latest_day(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert FIRST in page.text
+    assert "Papers of Apr 1, 2026" in page.text
+    assert '<meta property="og:title"' in page.text
+    assert "<title>Papers of Apr 1, 2026 · paperfeed</title>" in page.text
+
+
+def test_previous_and_next_skip_empty_days(client):
+    page = client.get("/?date=2026-03-16").text
+    prev = re.search(r'rel="prev" href="([^"]+)"', page).group(1)
+    nxt = re.search(r'rel="next" href="([^"]+)"', page).group(1)
+    assert prev == "/?date=2026-02-15" and nxt == "/?date=2026-04-01"
+
+
+def test_an_empty_day_says_so(client):
+    page = client.get("/?date=2026-03-17")
+    assert page.status_code == 200 and "No papers here yet" in page.text
+
+
+def test_week_and_month_views(client):
+    week = client.get("/week/2026-W14")
+    assert week.status_code == 200 and FIRST in week.text and "week 2026-W14" in week.text
+    assert 'href="/week/2026-W13"' in week.text
+    month = client.get("/month/2025-10")
+    assert month.status_code == 200 and "Papers of October 2025" in month.text
+    assert month.text.count('class="card"') == 4  # the sample lists four papers in October 2025
+
+
+def test_by_votes_or_newest(client):
+    page = client.get("/month/2025-05").text
+    upvotes = [int(n) for n in re.findall(r'class="count">(\d+)<', page)]
+    assert len(upvotes) == 5 and upvotes == sorted(upvotes, reverse=True) and upvotes[0] == 3
+    newest = client.get("/month/2025-05?sort=new").text
+    days = [datetime.strptime(d, "%b %d, %Y") for d in re.findall(r"listed (\w+ \d+, \d+)", newest)]
+    assert len(days) == 5 and days == sorted(days, reverse=True)
+
+
+@pytest.mark.parametrize("url", ["/?date=2026-13-01", "/?date=tomorrow", "/?sort=random", "/week/2026-W60",
+                                 "/week/14", "/month/2026-13", "/?page=0", "/?page=abc", "/categories/cs.CL?page=-1"])
+def test_bad_parameters_are_a_clear_400(client, url):
+    page = client.get(url)
+    assert page.status_code == 400
+    assert 'class="notice error"' in page.text
+
+
+def test_trending_ranks_by_decayed_votes(client, engine):
+    with engine.begin() as conn:
+        user = create_user(conn, "voter", "x", now())
+        recent = get_paper(conn, "2604.02459")  # listed 2026-04-01
+        older = get_paper(conn, "2603.13328") or get_paper(conn, "2603.07683")
+        toggle_vote(conn, user.id, recent.id, now())
+    page = client.get("/trending").text
+    assert FIRST in page and "score" in page and "(hours since listed + 2)" in page
+    assert older is None or older.title not in page or page.index(FIRST) < page.index(older.title)
+
+
+def test_about_explains_the_formula_and_the_day(client):
+    page = client.get("/about").text
+    assert "votes ÷ (hours since listed + 2)<sup>1.8</sup>" in page
+    assert "first version" in page
+
+
+def test_paper_page_has_everything(client):
+    page = client.get("/papers/2604.02459")
+    assert page.status_code == 200
+    text = page.text
+    assert FIRST in text and 'href="/authors/Jun-Sik%20Yoo"' in text
+    assert 'href="https://arxiv.org/pdf/2604.02459"' in text and "Related papers" in text
+    assert 'property="og:type" content="article"' in text
+    assert client.get("/papers/arXiv:2604.02459v3").status_code == 200
+
+
+def test_katex_is_served_by_the_site(client):
+    page = client.get("/papers/2604.02459").text
+    if "/vendor/katex/katex.min.js" not in page:
+        pytest.skip("KaTeX is not installed (npm ci); pages fall back to TeX source")
+    assert client.get("/vendor/katex/katex.min.js").status_code == 200
+    assert client.get("/vendor/katex/contrib/auto-render.min.js").status_code == 200
+    assert "cdn" not in page.lower()
+
+
+def test_author_organization_and_category_pages(client):
+    author = client.get("/authors/Jun-Sik%20Yoo")
+    assert author.status_code == 200 and FIRST in author.text
+    category = client.get("/categories/cs.CL")
+    assert category.status_code == 200 and "18 papers" in category.text
+    organization = client.get("/organizations/ByteDance")
+    assert organization.status_code == 200 and "1 paper," in organization.text
+    assert client.get("/authors/Nobody%20Atall").status_code == 404
+    assert client.get("/organizations/No%20Such%20Lab").status_code == 404
+
+
+def test_category_pages_paginate(client):
+    first = client.get("/categories/cs.CL").text
+    assert first.count('class="card"') == 18 and "Page 1 of" not in first  # 18 fit on one page of 25
+
+
+def test_stats_draws_charts(client):
+    page = client.get("/stats")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 2 and "cs.CL" in page.text
+
+
+def test_styled_404_and_security_headers(client):
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "There is no page at this address" in page.text
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert client.get("/papers/9999.99999").status_code == 404
+
+
+def test_submit_needs_an_account(client):
+    page = client.get("/submit", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/signin?next=")
+
+
+def test_pages_for_a_signed_in_user(client):
+    sign_up(client, "reader")
+    for url in ("/", "/submit", "/collections", "/settings", "/users/reader", "/papers/2604.02459"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Sign out" in page.text
+    assert post(client, "/signout").status_code == 303
+    assert "Sign in" in client.get("/").text

@@ -1,0 +1,121 @@
+"""Hostile input renders inert; forms need their CSRF token; nobody changes what is not theirs."""
+
+from datetime import datetime
+
+from paperfeed.records import Author, PaperRecord
+from paperfeed.store.papers import upsert_papers
+from tests.web.conftest import PASSWORD, csrf, post, sign_up
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _hostile_paper(engine):
+    with engine.begin() as conn:
+        upsert_papers(conn, [PaperRecord(
+            arxiv_id="2609.00001", title=f"{SCRIPT} and $x<y$", abstract='<img src=x onerror="alert(2)">',
+            authors=[Author("<b onmouseover=alert(3)>Mallory</b>")], categories=["cs.CR"], source="test",
+            published_at=datetime(2030, 1, 1), organization="<i>Evil</i> Corp",
+            comments="code at javascript:alert(4) and https://github.com/x/y\"onclick=\"alert(5)",
+        )], datetime(2026, 1, 1))
+
+
+def test_markup_in_titles_abstracts_and_names_is_inert(client, engine):
+    _hostile_paper(engine)
+    author = "/authors/%3Cb%20onmouseover%3Dalert(3)%3EMallory%3C%2Fb%3E"
+    for url in ("/", "/papers/2609.00001", "/categories/cs.CR", author):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.text
+        assert SCRIPT not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "<img src=x" not in text and "<b onmouseover" not in text and "<i>Evil</i>" not in text
+        assert 'onclick="alert(5)' not in text
+
+
+def test_comments_render_inert(client, engine):
+    sign_up(client, "mallory")
+    body = f'{SCRIPT} [click](javascript:alert(1)) <a href="https://evil.test">x</a> **bold** `<b>`'
+    assert post(client, "/papers/2604.02459/comments", {"body": body}).status_code == 303
+    text = client.get("/papers/2604.02459").text
+    assert SCRIPT not in text and 'href="javascript:' not in text and '<a href="https://evil.test">' not in text
+    assert "<strong>bold</strong>" in text and "<code>&lt;b&gt;</code>" in text
+
+
+def test_a_form_without_its_csrf_token_is_refused(client):
+    sign_up(client, "victim")
+    no_token = client.post("/papers/2604.02459/comments", data={"body": "hi"}, follow_redirects=False)
+    assert no_token.status_code == 403 and "did not come from this site" in no_token.text
+    wrong = client.post("/papers/2604.02459/vote", data={"csrf_token": "forged"}, follow_redirects=False)
+    assert wrong.status_code == 403
+    signup = client.post("/signup", data={"username": "x" + "y" * 5, "password": PASSWORD}, follow_redirects=False)
+    assert signup.status_code == 403
+    assert "0 comments" in client.get("/papers/2604.02459").text
+
+
+def test_a_forged_csrf_cookie_is_refused(client):
+    client.cookies.set("pf_csrf", "attacker-chosen")
+    response = client.post("/signup", data={"csrf_token": "attacker-chosen", "username": "eve",
+                                            "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 403
+
+
+def test_nobody_changes_another_users_comment_or_collection(client, other_client):
+    sign_up(client, "alice")
+    post(client, "/papers/2604.02459/comments", {"body": "Alice's comment"})
+    comment_id = int(client.get("/papers/2604.02459").text.split('id="comment-')[1].split('"')[0])
+    post(client, "/collections", {"name": "Alice's list", "public": "1"})
+    sign_up(other_client, "bob")
+    assert post(other_client, f"/comments/{comment_id}/edit", {"body": "Bob was here"}).status_code == 403
+    assert post(other_client, f"/comments/{comment_id}/delete").status_code == 403
+    collection_id = 1
+    assert post(other_client, f"/collections/{collection_id}/edit", {"name": "Bob's now"}).status_code == 403
+    assert post(other_client, f"/collections/{collection_id}/delete").status_code == 403
+    assert post(other_client, "/papers/2604.02459/collect", {"collection_id": collection_id}).status_code == 303
+    page = client.get("/papers/2604.02459").text
+    assert "Alice&#39;s comment" in page and "Bob was here" not in page
+    assert "No papers in this collection" in client.get(f"/collections/{collection_id}").text
+    assert post(other_client, "/admin/papers/2604.02459/hide").status_code == 403
+
+
+def test_the_sign_in_limit_holds_per_account(client):
+    sign_up(client, "target")
+    post(client, "/signout")
+    for _ in range(5):
+        assert post(client, "/signin", {"username": "target", "password": "wrong password!"}).status_code == 400
+    blocked = post(client, "/signin", {"username": "target", "password": PASSWORD})
+    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+    assert blocked.headers["retry-after"] == "900"
+
+
+def test_the_sign_in_limit_holds_per_address(client):
+    for n in range(20):
+        post(client, "/signin", {"username": f"nobody{n}", "password": "wrong password!"})
+    sign_up(client, "innocent")
+    post(client, "/signout")
+    assert post(client, "/signin", {"username": "innocent", "password": PASSWORD}).status_code == 429
+
+
+def test_next_never_leaves_the_site(client):
+    response = post(client, "/signup", {"username": "traveller", "password": PASSWORD,
+                                        "next": "https://evil.test/phish"})
+    assert response.headers["location"] == "/"
+    for target in ("//evil.test", "/\\evil.test", "javascript:alert(1)"):
+        post(client, "/signout")
+        r = post(client, "/signin", {"username": "traveller", "password": PASSWORD, "next": target})
+        assert r.headers["location"] == "/", target
+
+
+def test_session_cookie_flags(client):
+    response = sign_up(client, "cookies")
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert csrf(client)
+
+
+def test_oversized_and_odd_input_is_refused_cleanly(client):
+    sign_up(client, "odd")
+    too_long = post(client, "/papers/2604.02459/comments", {"body": "x" * 5001})
+    assert too_long.status_code == 303
+    assert "at most 5000 characters" in client.get(too_long.headers["location"]).text
+    assert post(client, "/papers/2604.02459/comments", {"body": "hi", "parent_id": "abc"}).status_code == 400
+    assert post(client, "/collections", {"name": "n" * 101}).status_code == 400
+    assert post(client, "/signup", {"username": "a" * 200, "password": PASSWORD}).status_code == 400
