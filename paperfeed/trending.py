@@ -1,14 +1,17 @@
 """How trending is scored: the one place that decides it (the /about page explains it to readers).
 
-    score = votes / (age_in_hours + 2) ** 1.8
+    score = votes / (age_in_hours + 12) ** 1.8
 
 over papers listed in the last 14 days. Votes count the imported base count
 plus the votes cast here. Age runs from when the paper was listed: the start
-of its listing day (UTC), or the moment it was submitted. A paper needs about
-twice the votes to stay level with one listed a day later, so new papers with
-a few quick votes rise, and a paper with many votes stays on top for days,
-not weeks. The +2 keeps a paper listed minutes ago from jumping to the top
-on a single vote.
+of its listing day (UTC), or the moment it was submitted.
+
+Why these numbers: papers arrive once a day, not by the minute as on a news
+site, so the offset is half a day rather than the usual 2 hours. With +2, a
+paper submitted a minute ago with one vote would outrank one with 20 votes
+listed this morning; with +12 it needs a real share of the morning's votes.
+The power 1.8 makes a paper need about 2.5 times the votes to stay level with
+one listed a day later: yesterday's favourites give way within days, not weeks.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 GRAVITY = 1.8
-OFFSET_HOURS = 2.0
+OFFSET_HOURS = 12.0
 WINDOW_DAYS = 14
 
 

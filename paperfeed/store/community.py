@@ -43,9 +43,11 @@ def _insert(conn: Connection, table: sa.Table):  # type: ignore[no-untyped-def]
 
 def toggle_vote(conn: Connection, user_id: int, paper_id: int, now: datetime) -> tuple[bool, int]:
     """Add the user's vote or take it back; return (voted now, the paper's total votes)."""
+    # RETURNING says whether the row went in (rowcount is not reliable for ON CONFLICT on every driver).
     added = conn.execute(
-        _insert(conn, votes).values(user_id=user_id, paper_id=paper_id, created_at=now).on_conflict_do_nothing()
-    ).rowcount
+        _insert(conn, votes).values(user_id=user_id, paper_id=paper_id, created_at=now)
+        .on_conflict_do_nothing().returning(votes.c.user_id)
+    ).first() is not None
     if added:
         delta = 1
     else:

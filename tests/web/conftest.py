@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
+
 import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from paperfeed.ingest import load_sample
@@ -62,3 +68,53 @@ def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> http
     response = post(client, "/signup", {"username": username, "password": password})
     assert response.status_code == 303, response.text[:500]
     return response
+
+
+# The browser: Debian's Chromium driven by Playwright (never a downloaded browser).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = Settings.from_env().chromium_path
+    if not os.path.exists(path):
+        message = f"Chromium not found at {path}: apt-get install chromium (or set PAPERFEED_CHROMIUM_PATH)"
+        if os.environ.get("PAPERFEED_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+class LiveServer:
+    """The application served by uvicorn on 127.0.0.1 in a thread, for the browser."""
+
+    def __init__(self, app) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def live_site(site):
+    with LiveServer(site) as server:
+        yield server

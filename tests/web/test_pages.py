@@ -68,13 +68,13 @@ def test_trending_ranks_by_decayed_votes(client, engine):
         older = get_paper(conn, "2603.13328") or get_paper(conn, "2603.07683")
         toggle_vote(conn, user.id, recent.id, now())
     page = client.get("/trending").text
-    assert FIRST in page and "score" in page and "(hours since listed + 2)" in page
+    assert FIRST in page and "score" in page and "(hours since listed + 12)" in page
     assert older is None or older.title not in page or page.index(FIRST) < page.index(older.title)
 
 
 def test_about_explains_the_formula_and_the_day(client):
     page = client.get("/about").text
-    assert "votes ÷ (hours since listed + 2)<sup>1.8</sup>" in page
+    assert "votes ÷ (hours since listed + 12)<sup>1.8</sup>" in page
     assert "first version" in page
 
 
