@@ -31,6 +31,7 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     session_days: int = 30
+    page_cache_seconds: float = 10.0  # how long anonymous pages are reused (0: never)
     chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
 
     @classmethod

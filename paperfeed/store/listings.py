@@ -136,13 +136,19 @@ def trending_papers(conn: Connection, now: datetime, limit: int = 50) -> list[tu
         return []
     reference = min(now, datetime.combine(newest + timedelta(days=1), datetime.min.time()))
     since = trending.window_start(reference)
-    stmt = _select().where(papers.c.listed_on >= since.date(), VOTES > 0, VISIBLE)
+    # Score on a narrow query, then read the full rows of the winners only.
+    candidates = conn.execute(
+        sa.select(papers.c.id, VOTES.label("votes"), papers.c.listed_on, papers.c.submitted_at)
+        .where(papers.c.listed_on >= since.date(), VOTES > 0, VISIBLE)
+    )
     scored = []
-    for paper in _papers(conn, stmt):
-        age = (reference - trending.listed_at(paper.listed_on, paper.submitted_at)).total_seconds() / 3600
-        scored.append((paper, trending.trending_score(paper.upvotes, age)))
-    scored.sort(key=lambda ps: (-ps[1], -ps[0].upvotes, -ps[0].id))
-    return scored[:limit]
+    for row in candidates:
+        age = (reference - trending.listed_at(row.listed_on, row.submitted_at)).total_seconds() / 3600
+        scored.append((trending.trending_score(row.votes, age), row.votes, row.id))
+    scored.sort(reverse=True)
+    top = scored[:limit]
+    by_id = {p.id: p for p in papers_by_ids(conn, [paper_id for _, _, paper_id in top])}
+    return [(by_id[paper_id], score) for score, _, paper_id in top if paper_id in by_id]
 
 
 def _newest_first(stmt: sa.Select, limit: int, offset: int) -> sa.Select:

@@ -18,6 +18,7 @@ from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine
 from paperfeed.web import filters
+from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
 from paperfeed.web.routes import accounts, admin, browse, collections, daily, papers, submit
 from paperfeed.web.security import CSRF_COOKIE, Security
@@ -147,5 +148,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Starlette wraps in reverse order: VisitorCookies runs first, then the page cache.
+    app.add_middleware(PageCache, seconds=settings.page_cache_seconds)
     app.add_middleware(VisitorCookies, security=app.state.security)
     return app

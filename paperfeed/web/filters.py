@@ -13,10 +13,21 @@ from paperfeed.web.markup import render_comment
 
 def author_line(authors: list[str], shown: int = 4) -> str:
     """Return 'A, B, C and 12 more' for a list of names."""
-    names = [collapse_whitespace(a) for a in authors]
-    if len(names) <= shown:
+    names = [collapse_whitespace(a) for a in authors[:shown]]
+    if len(authors) <= shown:
         return ", ".join(names)
-    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+    return f"{', '.join(names)} and {len(authors) - shown} more"
+
+
+def summary(text: str, limit: int = 320) -> str:
+    """Return the start of an abstract, cut at a word, for a card."""
+    flat = collapse_whitespace(text[: limit * 2])
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    if cut.count("$") % 2:  # never leave half a formula for KaTeX
+        cut = cut[: cut.rindex("$")]
+    return cut.rstrip(",;: ") + "…"
 
 
 def nice_date(value: date | datetime | None) -> str:
@@ -36,6 +47,6 @@ def path_quote(value: str) -> str:
 
 def install(env: Environment) -> None:
     env.filters.update(
-        collapse=collapse_whitespace, author_line=author_line, nice_date=nice_date, plural=plural,
+        collapse=collapse_whitespace, author_line=author_line, summary=summary, nice_date=nice_date, plural=plural,
         path_quote=path_quote, comment=render_comment,
     )
