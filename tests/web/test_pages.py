@@ -140,3 +140,18 @@ def test_pages_for_a_signed_in_user(client):
         assert "Sign out" in page.text
     assert post(client, "/signout").status_code == 303
     assert "Sign in" in client.get("/").text
+
+
+def test_a_server_error_is_a_styled_500(site, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from paperfeed.web.routes import daily
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(daily, "trending_papers", broken)
+    with TestClient(site, raise_server_exceptions=False) as c:
+        page = c.get("/trending")
+    assert page.status_code == 500
+    assert "Something broke" in page.text and "the disk is on fire" not in page.text
