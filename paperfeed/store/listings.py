@@ -52,6 +52,7 @@ class Paper:
     hidden: bool
     submitted_by: int | None
     submitted_at: datetime | None
+    submitter: str | None = None  # the submitting user's name
 
     @property
     def upvotes(self) -> int:
@@ -67,7 +68,7 @@ class Paper:
         return self.project_url or self.project_url_found
 
 
-PAPER_COLUMNS = [papers.c[name] for name in Paper.__dataclass_fields__]
+PAPER_COLUMNS = [papers.c[name] for name in Paper.__dataclass_fields__ if name != "submitter"]
 VOTES = papers.c.base_upvotes + papers.c.vote_count
 VISIBLE = papers.c.hidden.is_(False)
 
@@ -77,7 +78,8 @@ def _papers(conn: Connection, stmt: sa.Select) -> list[Paper]:
 
 
 def _select() -> sa.Select:
-    return sa.select(*PAPER_COLUMNS)
+    return sa.select(*PAPER_COLUMNS, users.c.username.label("submitter")).select_from(
+        papers.outerjoin(users, users.c.id == papers.c.submitted_by))
 
 
 def _order(stmt: sa.Select, sort: str) -> sa.Select:
@@ -194,12 +196,6 @@ def papers_by_organization(conn: Connection, organization: str, limit: int = 25,
 def papers_submitted_by(conn: Connection, user_id: int, limit: int = 50) -> list[Paper]:
     stmt = _select().where(papers.c.submitted_by == user_id, VISIBLE)
     return _papers(conn, stmt.order_by(papers.c.submitted_at.desc()).limit(limit))
-
-
-def submitter_name(conn: Connection, user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    return conn.execute(sa.select(users.c.username).where(users.c.id == user_id)).scalar()
 
 
 def papers_per_day(conn: Connection, since: date) -> list[tuple[date, int]]:

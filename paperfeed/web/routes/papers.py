@@ -22,7 +22,7 @@ from paperfeed.store.community import (
     user_collections,
     voted_papers,
 )
-from paperfeed.store.listings import Paper, get_paper, set_paper_links, submitter_name
+from paperfeed.store.listings import Paper, get_paper, set_paper_links
 from paperfeed.web.deps import (
     CsrfDep,
     EngineDep,
@@ -82,7 +82,6 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
         user = visitor.user
         context = {
             "paper": paper,
-            "submitter": submitter_name(conn, paper.submitted_by),
             "threads": threads(comments),
             "voted": bool(user and voted_papers(conn, user.id, [paper.id])),
             "collections": user_collections(conn, user.id) if user else [],
