@@ -7,6 +7,7 @@ import click
 from paperfeed import __version__
 from paperfeed.cli.database import init, stats
 from paperfeed.cli.ingest import ingest
+from paperfeed.cli.search import index, search
 from paperfeed.cli.serve import serve
 from paperfeed.cli.users import users
 
@@ -26,3 +27,5 @@ main.add_command(stats)
 main.add_command(ingest)
 main.add_command(serve)
 main.add_command(users)
+main.add_command(index)
+main.add_command(search)

@@ -6,6 +6,7 @@ import click
 
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.ingest import load_sample
+from paperfeed.search.keyword import index_pending
 from paperfeed.store.listings import store_stats
 
 
@@ -22,6 +23,8 @@ def init(sample: bool) -> None:
     if sample:
         summary = load_sample(engine)
         click.echo(f"sample corpus: {summary}")
+        with engine.begin() as conn:
+            click.echo(f"keyword index: {index_pending(conn)} papers indexed")
 
 
 @click.command()

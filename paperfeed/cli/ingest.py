@@ -6,16 +6,22 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import Engine
 
 from paperfeed.cli.context import arxiv_http, load_settings, open_store
 from paperfeed.ingest import IngestSummary, harvest_oai, import_snapshot, ingest_arxiv_ids, ingest_arxiv_query
 from paperfeed.records import InvalidArxivId
+from paperfeed.search.keyword import index_pending
 from paperfeed.sources.arxiv_api import SORT_BY, SORT_ORDER
 from paperfeed.sources.http import SourceError
 
 
-def _report(summary: IngestSummary) -> None:
+def _report(summary: IngestSummary, engine: Engine) -> None:
+    """Print what changed, then bring the search index up to date (indexes follow the store)."""
     click.echo(str(summary))
+    if summary.changed:
+        with engine.begin() as conn:
+            click.echo(f"keyword index: {index_pending(conn)} papers indexed")
 
 
 def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -59,7 +65,7 @@ def ingest_arxiv(ids: tuple[str, ...], query: str | None, max_results: int, sort
                                          max_results=max_results, sort_by=sort_by, sort_order=sort_order)
     except (SourceError, InvalidArxivId) as exc:
         raise click.ClickException(str(exc)) from exc
-    _report(summary)
+    _report(summary, engine)
 
 
 @ingest.command("oai")
@@ -78,7 +84,7 @@ def ingest_oai(set_spec: str | None, from_date: date | None, until: date | None,
                               metadata_prefix=metadata_prefix, from_date=from_date, until=until)
     except SourceError as exc:
         raise click.ClickException(f"{exc} (the harvest's checkpoint is kept: run again to resume)") from exc
-    _report(summary)
+    _report(summary, engine)
 
 
 @ingest.command("snapshot")
@@ -86,4 +92,4 @@ def ingest_oai(set_spec: str | None, from_date: date | None, until: date | None,
 def ingest_snapshot(path: Path) -> None:
     """Import the bulk metadata snapshot (JSON lines, plain or gzipped). Bad lines are reported and skipped."""
     engine = open_store(load_settings())
-    _report(import_snapshot(engine, path))
+    _report(import_snapshot(engine, path), engine)

@@ -64,6 +64,17 @@ papers = sa.Table(
     sa.Index("ix_papers_listed_on_id", "listed_on", "id"),
     sa.Index("ix_papers_primary_category", "primary_category"),
     sa.Index("ix_papers_organization", "organization"),
+    sa.Index("ix_papers_modified_at", "modified_at"),
+    # Keyword search (migration 0002) adds what SQLAlchemy cannot describe on both backends:
+    # a generated `search_vector` tsvector on PostgreSQL, the `papers_fts` FTS5 table on SQLite.
+)
+
+# Where each search index stands (e.g. the last modified_at the keyword index has seen).
+search_state = sa.Table(
+    "search_state",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )
 
 # Lookup tables kept by upsert_papers, for author and category pages. Derived data,

@@ -20,7 +20,7 @@ from paperfeed.store.db import make_engine
 from paperfeed.web import filters
 from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
-from paperfeed.web.routes import accounts, admin, browse, collections, daily, papers, submit
+from paperfeed.web.routes import accounts, admin, browse, collections, daily, papers, search, submit
 from paperfeed.web.security import CSRF_COOKIE, Security
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     else:
         log.warning("KaTeX not found (run `npm ci`): TeX is shown as source")
 
-    for module in (daily, papers, browse, accounts, collections, submit, admin):
+    for module in (daily, papers, browse, accounts, collections, submit, admin, search):
         app.include_router(module.router)
 
     @app.exception_handler(SignInRequired)

@@ -20,9 +20,16 @@ def test_migrations_go_up_down_and_up_again(empty_database_url):
     engine.dispose()
 
 
+def _declared(obj, name, type_, reflected, compare_to):
+    """Search structures are made by raw SQL in migration 0002 and not declared: skip them."""
+    return not ((type_ == "table" and name.startswith("papers_fts")) or (type_ == "column" and name == "search_vector")
+                or (type_ == "index" and name == "ix_papers_search_vector"))
+
+
 def test_the_migrations_build_exactly_the_declared_schema(engine):
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": _declared})
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 

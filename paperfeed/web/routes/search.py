@@ -1,0 +1,41 @@
+"""The search page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from paperfeed.search.keyword import keyword_search
+from paperfeed.search.query import parse_query
+from paperfeed.store.community import voted_papers
+from paperfeed.web.deps import EngineDep, VisitorDep, render
+from paperfeed.web.routes.daily import parse_day
+
+router = APIRouter()
+PER_PAGE = 20
+
+
+@router.get("/search")
+def search_page(request: Request, visitor: VisitorDep, engine: EngineDep,
+                q: Annotated[str, Query(max_length=5000)] = "", category: str = "", after: str = "",
+                before: str = "", page: Annotated[int, Query(ge=1, le=500)] = 1) -> Response:
+    query = parse_query(q)
+    if category.strip():
+        query.categories.append(category.strip()[:32])
+    if after:
+        query.after = parse_day(after)
+    if before:
+        query.before = parse_day(before)
+    with engine.connect() as conn:
+        results = keyword_search(conn, query, PER_PAGE, (page - 1) * PER_PAGE)
+        ids = [h.paper.id for h in results.hits]
+        voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
+    base = "/search?" + urlencode({k: v for k, v in {"q": q, "category": category, "after": after,
+                                                     "before": before}.items() if v})
+    return render(request, "search.html", {
+        "q": q, "category": category, "after": after, "before": before, "results": results, "voted": voted,
+        "page": page, "pages": max(1, -(-results.total // PER_PAGE)), "base_url": base,
+    })
