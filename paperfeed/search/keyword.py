@@ -178,7 +178,7 @@ def _pg_search(conn: Connection, q: Query, limit: int, offset: int) -> tuple[lis
     query = tsq.label("q")
     matched = sa.select(papers.c.id, query).where(vector.op("@@")(tsq), *_filters(q)).subquery()
     total = conn.execute(sa.select(sa.func.count()).select_from(matched)).scalar() or 0
-    rank = sa.func.ts_rank_cd(sa.literal(weights).cast(sa.ARRAY(sa.Float)), vector, matched.c.q)
+    rank = sa.func.ts_rank_cd(sa.literal_column(f"'{weights}'::float4[]"), vector, matched.c.q)
     options = f"StartSel={START}, StopSel={STOP}"
     rows = conn.execute(
         sa.select(

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from paperfeed.ingest import load_sample
+from paperfeed.search.keyword import index_pending
 from paperfeed.settings import Settings
 from paperfeed.web.app import create_app
 from tests.atom import atom_feed
@@ -37,6 +38,8 @@ def app_settings(database_url, tmp_path) -> Settings:
 @pytest.fixture
 def site(engine, app_settings, polite):
     load_sample(engine)
+    with engine.begin() as conn:
+        index_pending(conn)
     return create_app(app_settings, arxiv=polite(arxiv_handler))
 
 
