@@ -16,10 +16,10 @@ from paperfeed.sources.arxiv_api import SORT_BY, SORT_ORDER
 from paperfeed.sources.http import SourceError
 
 
-def _report(summary: IngestSummary, engine: Engine) -> None:
+def _report(summary: IngestSummary, engine: Engine, index: bool = True) -> None:
     """Print what changed, then bring the search index up to date (indexes follow the store)."""
     click.echo(str(summary))
-    if summary.changed:
+    if summary.changed and index:
         with engine.begin() as conn:
             click.echo(f"keyword index: {index_pending(conn)} papers indexed")
 
@@ -89,7 +89,9 @@ def ingest_oai(set_spec: str | None, from_date: date | None, until: date | None,
 
 @ingest.command("snapshot")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def ingest_snapshot(path: Path) -> None:
+@click.option("--index/--no-index", default=True, show_default=True,
+              help="Update the search index afterwards (or leave it to `paperfeed index`).")
+def ingest_snapshot(path: Path, index: bool) -> None:
     """Import the bulk metadata snapshot (JSON lines, plain or gzipped). Bad lines are reported and skipped."""
     engine = open_store(load_settings())
-    _report(import_snapshot(engine, path), engine)
+    _report(import_snapshot(engine, path), engine, index)
