@@ -111,24 +111,30 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def _fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        path = tmp_path / "paperfeed.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    server = request.getfixturevalue("pg_server")
-    template = request.getfixturevalue("pg_template")
-    name = f"test_{os.getpid()}_{next(_counter)}"
+def _scratch_database(server: str, prefix: str, template: str | None = None) -> Iterator[str]:
+    """Create a PostgreSQL database (a copy of `template` if given) for one test; drop it after."""
+    name = f"{prefix}_{os.getpid()}_{next(_counter)}"
     admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE {template}'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f" TEMPLATE {template}" if template else "")))
     try:
         yield f"{server}/{name}"
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def _fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        path = tmp_path / "paperfeed.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    with _scratch_database(request.getfixturevalue("pg_server"), "test",
+                           request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 BACKENDS = [
@@ -157,17 +163,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    server = request.getfixturevalue("pg_server")
-    name = f"empty_{os.getpid()}_{next(_counter)}"
-    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _scratch_database(request.getfixturevalue("pg_server"), "empty") as url:
+        yield url
 
 
 # Sources are tested through the real HTTP client with a transport serving fixtures, on a fake clock.
