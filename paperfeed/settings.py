@@ -32,6 +32,7 @@ class Settings:
     argon2_memory_kib: int = 65536
     session_days: int = 30
     page_cache_seconds: float = 10.0  # how long anonymous pages are reused (0: never)
+    embed_after_ingest: int = 2000  # newest papers embedded right after an ingest; the rest by `paperfeed index`
     chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
 
     @classmethod

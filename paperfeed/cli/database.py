@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from paperfeed.cli.context import load_settings, open_store
+from paperfeed.cli.search import update_indexes
 from paperfeed.ingest import load_sample
-from paperfeed.search.keyword import index_pending
 from paperfeed.store.listings import store_stats
 
 
@@ -23,8 +23,7 @@ def init(sample: bool) -> None:
     if sample:
         summary = load_sample(engine)
         click.echo(f"sample corpus: {summary}")
-        with engine.begin() as conn:
-            click.echo(f"keyword index: {index_pending(conn)} papers indexed")
+        update_indexes(engine, embed_limit=settings.embed_after_ingest)
 
 
 @click.command()

@@ -9,9 +9,9 @@ import click
 from sqlalchemy.engine import Engine
 
 from paperfeed.cli.context import arxiv_http, load_settings, open_store
+from paperfeed.cli.search import update_indexes
 from paperfeed.ingest import IngestSummary, harvest_oai, import_snapshot, ingest_arxiv_ids, ingest_arxiv_query
 from paperfeed.records import InvalidArxivId
-from paperfeed.search.keyword import index_pending
 from paperfeed.sources.arxiv_api import SORT_BY, SORT_ORDER
 from paperfeed.sources.http import SourceError
 
@@ -20,8 +20,8 @@ def _report(summary: IngestSummary, engine: Engine, index: bool = True) -> None:
     """Print what changed, then bring the search index up to date (indexes follow the store)."""
     click.echo(str(summary))
     if summary.changed and index:
-        with engine.begin() as conn:
-            click.echo(f"keyword index: {index_pending(conn)} papers indexed")
+        # A large backlog (a bulk import) is left to `paperfeed index`, which can run in the background.
+        update_indexes(engine, embed_limit=load_settings().embed_after_ingest)
 
 
 def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:

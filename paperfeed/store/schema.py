@@ -201,3 +201,13 @@ harvest_checkpoints = sa.Table(
     sa.Column("last_success_date", sa.Date),  # the day the last complete harvest began
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
+
+# One embedding per paper, with the content digest it was made from (search/vectors.py).
+embeddings = sa.Table(
+    "embeddings",
+    metadata,
+    sa.Column("paper_id", sa.Integer, primary_key=True),  # derived data, like the lookups: no foreign key
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("content_hash", sa.String(32), nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian, unit length
+)

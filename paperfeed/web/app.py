@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import paperfeed
+from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.state.engine = make_engine(settings.database_url)
     app.state.security = Security.from_settings(settings)
     app.state.arxiv = arxiv or Polite.for_arxiv(make_client(settings), settings)
+    app.state.vectors = LiveVectors(app.state.engine)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.install(templates.env)
     katex = katex_dir(settings)

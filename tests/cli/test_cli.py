@@ -17,7 +17,9 @@ def run(database_url):
     runner = CliRunner()
 
     def invoke(*args):
-        return runner.invoke(main, list(args), env={"PAPERFEED_DATABASE_URL": database_url, "CI": "1"})
+        # Embedding is tested in tests/search; here it would only make every command slow.
+        return runner.invoke(main, list(args), env={"PAPERFEED_DATABASE_URL": database_url, "CI": "1",
+                                                    "PAPERFEED_EMBED_AFTER_INGEST": "0"})
 
     return invoke
 

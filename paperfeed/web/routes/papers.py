@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from paperfeed.records import InvalidArxivId, parse_arxiv_id
+from paperfeed.search.semantic import related_papers
 from paperfeed.store.community import (
     CommunityError,
     add_comment,
@@ -39,6 +40,7 @@ from paperfeed.web.deps import (
 
 router = APIRouter()
 MAX_URL = 500
+RELATED = 6
 
 
 def find_paper(conn, arxiv_id: str, include_hidden: bool = False) -> Paper:  # type: ignore[no-untyped-def]
@@ -79,6 +81,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
     with engine.connect() as conn:
         paper = find_paper(conn, arxiv_id, include_hidden=visitor.is_admin)
         comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
+        _, vectors = request.app.state.vectors.get()
         user = visitor.user
         context = {
             "paper": paper,
@@ -88,6 +91,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
             "claim": next((c for c in user_claims(conn, user.id) if c.paper_id == paper.id), None) if user else None,
             "can_edit_links": can_edit_links(conn, paper, visitor),
             "error": error[:300],
+            "related": related_papers(conn, vectors, paper.id, RELATED),
         }
     return render(request, "paper.html", context)
 

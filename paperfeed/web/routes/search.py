@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from paperfeed.search.keyword import Results, keyword_search
+from paperfeed.search.keyword import Results
 from paperfeed.search.query import parse_query
+from paperfeed.search.semantic import hybrid_search
 from paperfeed.store.community import voted_papers
 from paperfeed.web.deps import EngineDep, VisitorDep, render
 from paperfeed.web.routes.daily import parse_day
@@ -30,8 +31,10 @@ def search_page(request: Request, visitor: VisitorDep, engine: EngineDep,
     if before:
         query.before = parse_day(before)
     asked = bool(q or category or after or before)
+    model, vectors = request.app.state.vectors.get() if asked else (None, None)
     with engine.connect() as conn:
-        results = keyword_search(conn, query, PER_PAGE, (page - 1) * PER_PAGE) if asked else Results([], 0)
+        results = (hybrid_search(conn, query, vectors, model, PER_PAGE, (page - 1) * PER_PAGE) if asked
+                   else Results([], 0))
         ids = [h.paper.id for h in results.hits]
         voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
     base = "/search?" + urlencode({k: v for k, v in {"q": q, "category": category, "after": after,

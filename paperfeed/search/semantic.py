@@ -1,0 +1,131 @@
+"""Semantic and hybrid search, and related papers.
+
+How the two rankings fuse: reciprocal rank fusion. Each paper scores
+sum(1 / (60 + rank)) over the keyword and the semantic list it appears in
+(rank from 1), so a paper both methods place high wins, and either method
+alone can still bring a paper the other missed. 60 is the customary constant:
+it keeps the first few ranks of one list from drowning the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.engine import Connection, Engine
+
+from paperfeed.progress import progress_bar
+from paperfeed.search.embedder import MiniLM, paper_text
+from paperfeed.search.keyword import Hit, Results, _filters, keyword_search, marked
+from paperfeed.search.query import Query, words_of
+from paperfeed.search.vectors import VectorIndex, count_pending, pending_papers, save_vectors
+from paperfeed.store.listings import Paper, papers_by_ids
+from paperfeed.store.schema import papers
+
+RRF_K = 60
+CANDIDATES = 100  # from each method, before fusion
+EMBED_CHUNK = 256  # papers embedded and committed at a time: an interrupted run loses at most this
+
+
+def embed_pending(engine: Engine, model: MiniLM, limit: int | None = None,
+                  on_chunk: Callable[[int], None] | None = None) -> int:
+    """Embed every paper without a current embedding, newest first; return how many.
+
+    Each chunk is committed on its own, so the job can stop anywhere and resume.
+    """
+    with engine.connect() as conn:
+        total = count_pending(conn)
+    if limit is not None:
+        total = min(total, limit)
+    done = 0
+    with progress_bar(total, "embedding", "paper") as bar:
+        while done < total:
+            with engine.connect() as conn:
+                rows = pending_papers(conn, min(EMBED_CHUNK, total - done))
+            if not rows:
+                break
+            vectors = model.embed([paper_text(r.title, r.abstract) for r in rows])
+            with engine.begin() as conn:
+                save_vectors(conn, [(r.id, r.content_hash, v) for r, v in zip(rows, vectors, strict=True)])
+            done += len(rows)
+            bar.update(len(rows))
+            if on_chunk:
+                on_chunk(done)
+    return done
+
+
+def _allowed(conn: Connection, q: Query, ids: list[int]) -> set[int]:
+    """Which of these papers pass the query's filters (and are not hidden)."""
+    if not ids:
+        return set()
+    where = [*_filters(q), papers.c.id.in_(ids)]
+    allowed = set(conn.execute(sa.select(papers.c.id).where(*where)).scalars())
+    for author in q.authors:
+        wanted = words_of(author)
+        kept = set()
+        for paper in papers_by_ids(conn, list(allowed)):
+            names = " ".join(paper.authors).lower()
+            if all(w in names for w in wanted):
+                kept.add(paper.id)
+        allowed = kept
+    return allowed
+
+
+def semantic_ids(conn: Connection, index: VectorIndex, model: MiniLM, q: Query, k: int) -> list[tuple[int, float]]:
+    """Return the k papers nearest the query's meaning that pass its filters."""
+    text = " ".join(q.words + [" ".join(p) for p in q.phrases])
+    if not text or not len(index):
+        return []
+    vector = model.embed([text])[0]
+    found = index.search(vector, k * 3 if q.has_filters else k)
+    allowed = _allowed(conn, q, [i for i, _ in found])
+    return [(i, s) for i, s in found if i in allowed][:k]
+
+
+def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of ranked id lists: (id, fused score), best first."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, paper_id in enumerate(ranking, 1):
+            scores[paper_id] = scores.get(paper_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))
+
+
+def _snippet(paper: Paper) -> Markup:
+    text = " ".join(paper.abstract.split())
+    return marked(text[:300] + ("…" if len(text) > 300 else ""))
+
+
+def hybrid_search(conn: Connection, q: Query, index: VectorIndex | None, model: MiniLM | None,
+                  limit: int = 20, offset: int = 0) -> Results:
+    """Return keyword and semantic results fused; keyword alone when there is no model or index."""
+    if index is None or model is None or not len(index) or not q.has_text:
+        return keyword_search(conn, q, limit, offset)
+    keyword = keyword_search(conn, q, CANDIDATES, 0)
+    semantic = semantic_ids(conn, index, model, q, CANDIDATES)
+    fused = fuse([h.paper.id for h in keyword.hits], [i for i, _ in semantic])
+    page = fused[offset:offset + limit]
+    by_keyword = {h.paper.id: h for h in keyword.hits}
+    by_id = {p.id: p for p in papers_by_ids(conn, [i for i, _ in page if i not in by_keyword])}
+    hits = []
+    for paper_id, score in page:
+        if paper_id in by_keyword:
+            h = by_keyword[paper_id]
+            hits.append(Hit(h.paper, score, h.title_html, h.snippet_html))
+        elif paper_id in by_id:
+            p = by_id[paper_id]
+            hits.append(Hit(p, score, marked(p.title), _snippet(p)))
+    return Results(hits, len(fused), keyword.notes)
+
+
+def related_papers(conn: Connection, index: VectorIndex | None, paper_id: int, k: int = 5) -> list[Paper]:
+    """Return the papers nearest in meaning to one paper, itself excluded."""
+    if index is None:
+        return []
+    vector = index.vector_of(paper_id)
+    if vector is None:
+        return []
+    found = index.search(np.asarray(vector), k, exclude=paper_id)
+    return papers_by_ids(conn, [i for i, _ in found])
