@@ -206,3 +206,27 @@ def polite(clock: FakeClock) -> Callable[[Handler], Polite]:
         return Polite.for_arxiv(client, Settings(), clock=clock, sleep=clock.sleep)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The packaged embedding model (CI installs it; elsewhere its tests skip, saying why)."""
+    from paperfeed.search.embedder import MiniLM, ModelMissing
+
+    try:
+        return MiniLM.load()
+    except ModelMissing as exc:
+        if os.environ.get("PAPERFEED_REQUIRE_POSTGRES"):  # CI: everything must run
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def sample_vectors(minilm):
+    """Embeddings of the sample corpus by arXiv id, computed once per run (about five seconds)."""
+    from paperfeed.search.embedder import paper_text
+    from paperfeed.sources.sample import read_daily_items
+
+    records = list(read_daily_items())
+    vectors = minilm.embed([paper_text(r.title, r.abstract) for r in records])
+    return {r.arxiv_id: v for r, v in zip(records, vectors, strict=True)}

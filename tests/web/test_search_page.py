@@ -29,3 +29,19 @@ def test_bad_dates_and_pages_are_clear(client):
     empty = client.get("/search")
     assert empty.status_code == 200 and "Type a few words" not in empty.text
     assert "Type a few words" in client.get("/search?q=%20").text
+
+
+def test_related_papers_and_meaning_search_with_embeddings(engine, sample_vectors, client):
+    import sqlalchemy as sa
+
+    from paperfeed.search.vectors import save_vectors
+    from paperfeed.store.schema import papers
+
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash)).all()
+        save_vectors(conn, [(r.id, r.content_hash, sample_vectors[r.arxiv_id]) for r in rows])
+    page = client.get("/papers/2603.15953").text
+    related = page.split('id="related-h"')[1].split("</section>")[0]
+    assert related.count("<li>") == 6 and "2603.15953" not in related
+    found = client.get("/search?q=models+that+read+raw+bytes+instead+of+tokens").text
+    assert any(i in found for i in ("2410.09303", "2501.10322", "2601.21768"))

@@ -1,0 +1,108 @@
+"""Semantic and hybrid search over the sample, on both backends, with the real model."""
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from paperfeed.ingest import load_sample
+from paperfeed.records import Author, PaperRecord
+from paperfeed.search.keyword import index_pending
+from paperfeed.search.query import parse_query
+from paperfeed.search.semantic import embed_pending, fuse, hybrid_search, related_papers, semantic_ids
+from paperfeed.search.vectors import VectorIndex, count_pending, save_vectors
+from paperfeed.store.papers import upsert_papers
+from paperfeed.store.schema import papers
+
+BYTE_LEVEL = {"2603.15953", "2410.09303", "2501.10322", "2601.21768"}  # tokenizer-free / byte-level papers
+
+
+@pytest.fixture
+def embedded(engine, sample_vectors):
+    load_sample(engine)
+    with engine.begin() as conn:
+        index_pending(conn)
+        rows = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash)).all()
+        save_vectors(conn, [(r.id, r.content_hash, sample_vectors[r.arxiv_id]) for r in rows])
+        return VectorIndex.load(conn)
+
+
+def test_vectors_are_unit_length_and_meaningful(minilm):
+    v = minilm.embed(["byte-level language models without a tokenizer", "models that read raw bytes",
+                      "the thermodynamics of black holes"])
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_a_text_embeds_the_same_alone_and_in_a_batch(minilm):
+    texts = ["short", "a somewhat longer text about transformers " * 5, "mid length text here"]
+    together = minilm.embed(texts)
+    alone = np.stack([minilm.embed([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_a_paraphrase_finds_its_papers(engine, embedded, minilm):
+    with engine.connect() as conn:
+        found = semantic_ids(conn, embedded, minilm, parse_query("language models that read raw bytes"), 5)
+        ids = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id)).all()
+    by_id = dict(ids)
+    top = {by_id[i] for i, _ in found}
+    assert len(top & BYTE_LEVEL) >= 2, top
+
+
+def test_hybrid_beats_keyword_on_words_the_papers_do_not_use(engine, embedded, minilm):
+    q = parse_query("models that read raw bytes instead of tokens")
+    with engine.connect() as conn:
+        hybrid = hybrid_search(conn, q, embedded, minilm, limit=5)
+    assert {h.paper.arxiv_id for h in hybrid.hits} & BYTE_LEVEL
+
+
+def test_a_known_paper_comes_first_for_its_own_title(engine, embedded, minilm):
+    title = "A Family of LLMs Liberated from Static Vocabularies"
+    with engine.connect() as conn:
+        hits = hybrid_search(conn, parse_query(title), embedded, minilm, limit=5).hits
+    assert hits[0].paper.arxiv_id == "2603.15953"
+
+
+def test_related_papers_exclude_the_paper_itself(engine, embedded):
+    with engine.connect() as conn:
+        paper_id = conn.execute(sa.select(papers.c.id).where(papers.c.arxiv_id == "2603.15953")).scalar()
+        related = related_papers(conn, embedded, paper_id, k=5)
+    assert len(related) == 5 and paper_id not in {p.id for p in related}
+    assert {p.arxiv_id for p in related} & BYTE_LEVEL
+
+
+def test_filters_apply_to_semantic_results_too(engine, embedded, minilm):
+    q = parse_query("language models that read raw bytes category:cs.CV")
+    with engine.connect() as conn:
+        hits = hybrid_search(conn, q, embedded, minilm, limit=10).hits
+    assert hits and all("cs.CV" in h.paper.categories for h in hits)
+
+
+def test_new_versions_are_embedded_again(engine, minilm):
+    record = dict(arxiv_id="2609.00005", abstract="About walruses.", authors=[Author("A. B")],
+                  categories=["q-bio.PE"], source="test", published_at=__import__("datetime").datetime(2030, 1, 1))
+    now = __import__("datetime").datetime(2026, 1, 1)
+    with engine.begin() as conn:
+        upsert_papers(conn, [PaperRecord(title="Walrus ecology", latest_version=1, **record)], now)
+    assert embed_pending(engine, minilm) == 1
+    assert embed_pending(engine, minilm) == 0  # resumable and incremental: nothing left
+    with engine.begin() as conn:
+        upsert_papers(conn, [PaperRecord(title="Walrus ecology, revised", latest_version=2, **record)], now)
+        assert count_pending(conn) == 1
+    assert embed_pending(engine, minilm) == 1
+    with engine.connect() as conn:
+        assert len(VectorIndex.load(conn)) == 1
+
+
+def test_reciprocal_rank_fusion():
+    fused = fuse([1, 2, 3], [3, 4])
+    assert [i for i, _ in fused][:2] == [3, 1]  # in both lists beats first in one
+    assert dict(fused)[3] == pytest.approx(1 / 63 + 1 / 61)
+
+
+def test_without_vectors_search_is_keyword_only(engine):
+    load_sample(engine)
+    with engine.begin() as conn:
+        index_pending(conn)
+        results = hybrid_search(conn, parse_query("tokenization"), None, None)
+    assert results.total > 0
