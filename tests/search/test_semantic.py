@@ -94,10 +94,12 @@ def test_new_versions_are_embedded_again(engine, minilm):
         assert len(VectorIndex.load(conn)) == 1
 
 
-def test_reciprocal_rank_fusion():
-    fused = fuse([1, 2, 3], [3, 4])
-    assert [i for i, _ in fused][:2] == [3, 1]  # in both lists beats first in one
-    assert dict(fused)[3] == pytest.approx(1 / 63 + 1 / 61)
+def test_fusion_of_scaled_scores():
+    fused = dict(fuse([(1, 10.0), (2, 5.0), (3, 0.0)], [(3, 0.9), (4, 0.5), (1, 0.1)]))
+    assert fused[3] == pytest.approx(0.7)  # last for keyword (0), first for meaning (1)
+    assert fused[1] == pytest.approx(0.3)  # first for keyword, last for meaning
+    assert fused[4] == pytest.approx(0.7 * 0.5)
+    assert [i for i, _ in fuse([(1, 2.0)], [])] == [1]
 
 
 def test_without_vectors_search_is_keyword_only(engine):
