@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.cli.context import load_settings, open_store
@@ -11,10 +12,12 @@ from paperfeed.search.embedder import ModelMissing, default_model
 from paperfeed.search.keyword import index_pending, rebuild
 from paperfeed.search.query import parse_query
 from paperfeed.search.semantic import embed_pending, hybrid_search
-from paperfeed.search.vectors import VectorIndex, count_pending
+from paperfeed.search.vectors import HNSW_ABOVE, count_pending, index_paths, load_index, update_hnsw
+from paperfeed.store.schema import embeddings
 
 
-def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: bool = False) -> None:
+def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: bool = False,
+                   data_dir: str | None = None) -> None:
     """Bring the keyword index and the embeddings up to date, saying what was done."""
     with engine.begin() as conn:
         count = rebuild(conn) if from_scratch else index_pending(conn)
@@ -30,6 +33,12 @@ def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: boo
     with engine.connect() as conn:
         left = count_pending(conn)
     click.echo(f"embeddings: {done} papers embedded" + (f", {left} left for `paperfeed index`" if left else ""))
+    data_dir = data_dir or load_settings().data_dir
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
+        if total >= HNSW_ABOVE or index_paths(data_dir)[0].exists():
+            added = update_hnsw(conn, data_dir, rebuild=from_scratch)
+            click.echo(f"vector index: {added} vectors added to {index_paths(data_dir)[0]}")
 
 
 @click.command()
@@ -53,7 +62,7 @@ def search(query: str, limit: int) -> None:
     engine = open_store(load_settings())
     with engine.connect() as conn:
         try:
-            model, vectors = default_model(), VectorIndex.load(conn)
+            model, vectors = default_model(), load_index(conn, load_settings().data_dir)
         except ModelMissing:
             model, vectors = None, None
         results = hybrid_search(conn, parse_query(query), vectors, model, limit=limit)

@@ -10,26 +10,27 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.search.embedder import MiniLM, ModelMissing, default_model
-from paperfeed.search.vectors import VectorIndex
+from paperfeed.search.vectors import HnswIndex, VectorIndex, load_index
 from paperfeed.store.schema import embeddings
 
 CHECK_EVERY = 30.0  # seconds between looks at whether `paperfeed index` has added vectors
 
 
 class LiveVectors:
-    def __init__(self, engine: Engine, load_model: Callable[[], MiniLM] = default_model,
+    def __init__(self, engine: Engine, data_dir: str, load_model: Callable[[], MiniLM] = default_model,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
+        self.data_dir = data_dir
         self.load_model = load_model
         self.clock = clock
         self.lock = threading.Lock()
         self.model: MiniLM | None = None
-        self.index: VectorIndex | None = None
+        self.index: VectorIndex | HnswIndex | None = None
         self.count = -1
         self.checked = float("-inf")
         self.unavailable = False
 
-    def get(self) -> tuple[MiniLM | None, VectorIndex | None]:
+    def get(self) -> tuple[MiniLM | None, VectorIndex | HnswIndex | None]:
         """Return (model, index), or (None, None) when semantic search is not possible here."""
         if self.unavailable:
             return None, None
@@ -39,7 +40,7 @@ class LiveVectors:
                 with self.engine.connect() as conn:
                     count = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
                     if count != self.count:
-                        self.index = VectorIndex.load(conn) if count else None
+                        self.index = load_index(conn, self.data_dir)
                         self.count = count
             if self.index is not None and self.model is None:
                 try:

@@ -22,9 +22,11 @@ from paperfeed.progress import progress_bar
 from paperfeed.search.embedder import MiniLM, paper_text
 from paperfeed.search.keyword import Hit, Results, _filters, keyword_search, marked
 from paperfeed.search.query import Query, words_of
-from paperfeed.search.vectors import VectorIndex, count_pending, pending_papers, save_vectors
+from paperfeed.search.vectors import HnswIndex, VectorIndex, count_pending, pending_papers, save_vectors
 from paperfeed.store.listings import Paper, papers_by_ids
 from paperfeed.store.schema import papers
+
+Index = VectorIndex | HnswIndex
 
 SEMANTIC_WEIGHT = 0.7  # and 0.3 for keyword: chosen on bench/quality.py (0.5 gave 0.748, 0.8 gave 0.823)
 CANDIDATES = 100  # from each method, before fusion
@@ -75,7 +77,7 @@ def _allowed(conn: Connection, q: Query, ids: list[int]) -> set[int]:
     return allowed
 
 
-def semantic_ids(conn: Connection, index: VectorIndex, model: MiniLM, q: Query, k: int) -> list[tuple[int, float]]:
+def semantic_ids(conn: Connection, index: Index, model: MiniLM, q: Query, k: int) -> list[tuple[int, float]]:
     """Return the k papers nearest the query's meaning that pass its filters."""
     text = " ".join(q.words + [" ".join(p) for p in q.phrases])
     if not text or not len(index):
@@ -110,7 +112,7 @@ def _snippet(paper: Paper) -> Markup:
     return marked(text[:300] + ("…" if len(text) > 300 else ""))
 
 
-def hybrid_search(conn: Connection, q: Query, index: VectorIndex | None, model: MiniLM | None,
+def hybrid_search(conn: Connection, q: Query, index: Index | None, model: MiniLM | None,
                   limit: int = 20, offset: int = 0) -> Results:
     """Return keyword and semantic results fused; keyword alone when there is no model or index."""
     if index is None or model is None or not len(index) or not q.has_text:
@@ -132,7 +134,7 @@ def hybrid_search(conn: Connection, q: Query, index: VectorIndex | None, model: 
     return Results(hits, len(fused), keyword.notes)
 
 
-def related_papers(conn: Connection, index: VectorIndex | None, paper_id: int, k: int = 5) -> list[Paper]:
+def related_papers(conn: Connection, index: Index | None, paper_id: int, k: int = 5) -> list[Paper]:
     """Return the papers nearest in meaning to one paper, itself excluded."""
     if index is None:
         return []

@@ -1,20 +1,30 @@
 """Paper vectors: stored in the database, searched in memory.
 
 The store keeps one embedding per paper (with the content digest it was made
-from, so a new version is embedded again). A web worker loads them into a
-`VectorIndex`: exact search with numpy, which at 100,000 papers answers in a
-few milliseconds. The interface is small on purpose, so an approximate index
-(HNSW) or the database itself (pgvector) can stand behind it.
+from, so a new version is embedded again). A web worker searches them through
+one small interface (`search`, `vector_of`, `len`), behind which stand:
+
+- `VectorIndex`: exact search with numpy, loaded from the database; at
+  100,000 papers a query takes a few milliseconds, and it needs no file.
+- `HnswIndex`: hnswlib's HNSW graph, for large sites (from HNSW_ABOVE papers),
+  kept in a file beside the data and updated incrementally by `paperfeed index`
+  (`--rebuild` starts it afresh); workers only load it.
+
+On PostgreSQL, pgvector can later stand behind the same interface.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paperfeed.records import utc_naive
 from paperfeed.search.embedder import DIM, MODEL_NAME
 from paperfeed.store.schema import embeddings, papers
 
@@ -47,12 +57,14 @@ def count_pending(conn: Connection) -> int:
                .scalar() or 0)
 
 
-def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]]) -> None:
+def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now: datetime | None = None) -> None:
     """Store (paper id, content digest, vector) triples, replacing older embeddings of those papers."""
+    now = now or utc_naive(datetime.now(UTC))
     ids = [paper_id for paper_id, _, _ in rows]
     conn.execute(embeddings.delete().where(embeddings.c.paper_id.in_(ids)))
     conn.execute(embeddings.insert(), [
-        {"paper_id": paper_id, "model": MODEL_NAME, "content_hash": digest, "vector": to_blob(vector)}
+        {"paper_id": paper_id, "model": MODEL_NAME, "content_hash": digest, "vector": to_blob(vector),
+         "embedded_at": now}
         for paper_id, digest, vector in rows
     ])
 
@@ -96,3 +108,83 @@ class VectorIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(int(self.ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+
+HNSW_ABOVE = 50_000  # papers; below this exact numpy search is as fast and needs no file
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF = 16, 100, 80
+
+
+@dataclass
+class HnswIndex:
+    """Approximate nearest neighbours with hnswlib (inner product on unit vectors = cosine)."""
+
+    graph: object  # hnswlib.Index
+
+    def __len__(self) -> int:
+        return int(self.graph.get_current_count())  # type: ignore[attr-defined]
+
+    def vector_of(self, paper_id: int) -> np.ndarray | None:
+        try:
+            return np.asarray(self.graph.get_items([paper_id])[0], dtype=np.float32)  # type: ignore[attr-defined]
+        except RuntimeError:
+            return None
+
+    def search(self, query: np.ndarray, k: int, exclude: int | None = None) -> list[tuple[int, float]]:
+        if not len(self) or k <= 0:
+            return []
+        want = min(k + (exclude is not None), len(self))
+        labels, distances = self.graph.knn_query(query.astype(np.float32), k=want)  # type: ignore[attr-defined]
+        found = [(int(i), 1.0 - float(d)) for i, d in zip(labels[0], distances[0], strict=True) if i != exclude]
+        return found[:k]
+
+
+def index_paths(data_dir: str) -> tuple[Path, Path]:
+    folder = Path(data_dir) / "vectors"
+    return folder / f"{MODEL_NAME}.hnsw", folder / f"{MODEL_NAME}.json"
+
+
+def update_hnsw(conn: Connection, data_dir: str, rebuild: bool = False) -> int:
+    """Add vectors embedded since the file was written (all of them when rebuilding); return how many."""
+    import hnswlib
+
+    graph_path, meta_path = index_paths(data_dir)
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
+                             .where(embeddings.c.model == MODEL_NAME)).scalar() or 0)
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() and not rebuild else None
+    graph = hnswlib.Index(space="ip", dim=DIM)
+    stmt = sa.select(embeddings.c.paper_id, embeddings.c.vector, embeddings.c.embedded_at).where(
+        embeddings.c.model == MODEL_NAME)
+    if meta and graph_path.exists():
+        graph.load_index(str(graph_path), max_elements=max(total, 1))
+        stmt = stmt.where(embeddings.c.embedded_at > datetime.fromisoformat(meta["through"]))
+    else:
+        graph.init_index(max_elements=max(total, 1), ef_construction=HNSW_EF_CONSTRUCTION, M=HNSW_M)
+    added = 0
+    through = datetime.fromisoformat(meta["through"]) if meta else datetime.min
+    for chunk in conn.execute(stmt.execution_options(yield_per=10_000)).partitions():
+        ids = np.fromiter((r.paper_id for r in chunk), dtype=np.int64, count=len(chunk))
+        matrix = np.frombuffer(b"".join(r.vector for r in chunk), dtype=np.float32).reshape(len(chunk), DIM)
+        graph.add_items(matrix, ids, num_threads=2, replace_deleted=False)  # a known label is updated
+        added += len(chunk)
+        through = max(through, max(r.embedded_at for r in chunk))
+    graph_path.parent.mkdir(parents=True, exist_ok=True)
+    graph.save_index(str(graph_path))
+    meta_path.write_text(json.dumps({"model": MODEL_NAME, "through": through.isoformat(), "count": total}))
+    return added
+
+
+def load_index(conn: Connection, data_dir: str) -> VectorIndex | HnswIndex | None:
+    """Return the index a web worker should search: the HNSW file for large sites, else exact."""
+    count = int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
+                             .where(embeddings.c.model == MODEL_NAME)).scalar() or 0)
+    if not count:
+        return None
+    graph_path, _ = index_paths(data_dir)
+    if count >= HNSW_ABOVE and graph_path.exists():
+        import hnswlib
+
+        graph = hnswlib.Index(space="ip", dim=DIM)
+        graph.load_index(str(graph_path))
+        graph.set_ef(HNSW_EF)
+        return HnswIndex(graph)
+    return VectorIndex.load(conn)

@@ -210,4 +210,6 @@ embeddings = sa.Table(
     sa.Column("model", sa.String(64), nullable=False),
     sa.Column("content_hash", sa.String(32), nullable=False),
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian, unit length
+    sa.Column("embedded_at", sa.DateTime, nullable=False),  # the on-disk ANN index adds what is newer
+    sa.Index("ix_embeddings_embedded_at", "embedded_at"),
 )

@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.state.engine = make_engine(settings.database_url)
     app.state.security = Security.from_settings(settings)
     app.state.arxiv = arxiv or Polite.for_arxiv(make_client(settings), settings)
-    app.state.vectors = LiveVectors(app.state.engine)
+    app.state.vectors = LiveVectors(app.state.engine, settings.data_dir)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.install(templates.env)
     katex = katex_dir(settings)

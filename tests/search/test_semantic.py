@@ -108,3 +108,25 @@ def test_without_vectors_search_is_keyword_only(engine):
         index_pending(conn)
         results = hybrid_search(conn, parse_query("tokenization"), None, None)
     assert results.total > 0
+
+
+def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embedded, tmp_path, monkeypatch,
+                                                                   minilm):
+    from paperfeed.search import vectors
+
+    monkeypatch.setattr(vectors, "HNSW_ABOVE", 10)
+    with engine.connect() as conn:
+        assert vectors.update_hnsw(conn, str(tmp_path)) == 44
+        approximate = vectors.load_index(conn, str(tmp_path))
+    assert isinstance(approximate, vectors.HnswIndex) and len(approximate) == 44
+    query = minilm.embed(["language models that read raw bytes"])[0]
+    assert [i for i, _ in approximate.search(query, 5)] == [i for i, _ in embedded.search(query, 5)]
+    record = dict(arxiv_id="2609.00006", abstract="Reading raw bytes without any tokenizer.",
+                  authors=[Author("A. B")], categories=["cs.CL"], source="test",
+                  published_at=__import__("datetime").datetime(2030, 1, 1))
+    with engine.begin() as conn:
+        upsert_papers(conn, [PaperRecord(title="Byte models", **record)], __import__("datetime").datetime(2026, 1, 1))
+    embed_pending(engine, minilm)
+    with engine.connect() as conn:
+        assert vectors.update_hnsw(conn, str(tmp_path)) == 1  # only what is new
+        assert len(vectors.load_index(conn, str(tmp_path))) == 45

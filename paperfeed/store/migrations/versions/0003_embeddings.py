@@ -20,9 +20,12 @@ def upgrade() -> None:
         sa.Column("model", sa.String(64), nullable=False),
         sa.Column("content_hash", sa.String(32), nullable=False),
         sa.Column("vector", sa.LargeBinary, nullable=False),
+        sa.Column("embedded_at", sa.DateTime, nullable=False),
         sa.PrimaryKeyConstraint("paper_id", name=op.f("pk_embeddings")),
     )
+    op.create_index("ix_embeddings_embedded_at", "embeddings", ["embedded_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_embeddings_embedded_at", table_name="embeddings")
     op.drop_table("embeddings")
