@@ -27,6 +27,7 @@ STOPWORDS = frozenset((
     "which", "while", "with", "without",
 ))
 TITLE_WEIGHT, AUTHORS_WEIGHT, ABSTRACT_WEIGHT = 5.0, 2.0, 1.0
+HIDDEN_SLACK = 20  # extra index hits read so that hidden papers dropped afterwards leave a full page
 WATERMARK = "keyword_indexed_through"
 
 
@@ -123,29 +124,41 @@ def _filters(q: Query) -> list:  # type: ignore[type-arg]
     return where
 
 
-def _sqlite_search(conn: Connection, q: Query, limit: int, offset: int) -> tuple[list[tuple], int]:  # type: ignore[type-arg]
+def _sqlite_ranked(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
     match = _sqlite_match(q)
     if match is None:
         return [], 0
+    rank = f"bm25(papers_fts, {TITLE_WEIGHT}, {ABSTRACT_WEIGHT}, {AUTHORS_WEIGHT})"
+    if not (q.categories or q.after or q.before):
+        # The index alone ranks; the few hidden papers are dropped afterwards by primary key.
+        # Joining every match to `papers` first costs more than the ranking itself.
+        total = conn.execute(sa.text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH :m"),
+                             {"m": match}).scalar() or 0
+        rows = conn.execute(sa.text(f"SELECT rowid, {rank} AS r FROM papers_fts WHERE papers_fts MATCH :m "
+                                    "ORDER BY r LIMIT :n"), {"m": match, "n": limit + HIDDEN_SLACK}).all()
+        hidden = set(conn.execute(sa.select(papers.c.id).where(
+            papers.c.id.in_([r[0] for r in rows]), papers.c.hidden.is_(True))).scalars())
+        return [(int(i), -float(r)) for i, r in rows if i not in hidden][:limit], int(total)
     fts = sa.table("papers_fts", sa.column("rowid"))
-    rank = sa.literal_column(f"bm25(papers_fts, {TITLE_WEIGHT}, {ABSTRACT_WEIGHT}, {AUTHORS_WEIGHT})")
     base = (
-        sa.select(papers.c.id)
-        .select_from(fts.join(papers, papers.c.id == fts.c.rowid))
+        sa.select(papers.c.id).select_from(fts.join(papers, papers.c.id == fts.c.rowid))
         .where(sa.literal_column("papers_fts").op("MATCH")(match), *_filters(q))
     )
     total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar() or 0
-    rows = conn.execute(
-        base.add_columns(
-            rank.label("rank"),
-            sa.literal_column("highlight(papers_fts, 0, char(2), char(3))").label("title_hl"),
-            sa.literal_column("snippet(papers_fts, 1, char(2), char(3), '…', 40)").label("snippet"),
-        )
-        .order_by(sa.text("rank"), papers.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return [(r.id, -float(r.rank), r.title_hl, r.snippet) for r in rows], int(total)
+    rows = conn.execute(base.add_columns(sa.literal_column(rank).label("rank"))
+                        .order_by(sa.text("rank"), papers.c.id.desc()).limit(limit)).all()
+    return [(r.id, -float(r.rank)) for r in rows], int(total)
+
+
+def _sqlite_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
+    match = _sqlite_match(q)
+    if match is None or not ids:
+        return {}
+    rows = conn.execute(sa.text(
+        "SELECT rowid, highlight(papers_fts, 0, char(2), char(3)), "
+        "snippet(papers_fts, 1, char(2), char(3), '…', 40) FROM papers_fts "
+        f"WHERE papers_fts MATCH :m AND rowid IN ({', '.join(str(int(i)) for i in ids)})"), {"m": match})
+    return {int(i): (t, sn) for i, t, sn in rows}
 
 
 def _pg_tsquery(q: Query):  # type: ignore[no-untyped-def]
@@ -169,59 +182,75 @@ def _pg_tsquery(q: Query):  # type: ignore[no-untyped-def]
     return query
 
 
-def _pg_search(conn: Connection, q: Query, limit: int, offset: int) -> tuple[list[tuple], int]:  # type: ignore[type-arg]
+def _pg_ranked(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
     tsq = _pg_tsquery(q)
     if tsq is None:
         return [], 0
     vector = sa.literal_column("papers.search_vector")
     weights = f"{{0.1, {ABSTRACT_WEIGHT / TITLE_WEIGHT}, {AUTHORS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
-    query = tsq.label("q")
-    matched = sa.select(papers.c.id, query).where(vector.op("@@")(tsq), *_filters(q)).subquery()
-    total = conn.execute(sa.select(sa.func.count()).select_from(matched)).scalar() or 0
-    rank = sa.func.ts_rank_cd(sa.literal_column(f"'{weights}'::float4[]"), vector, matched.c.q)
+    where = (vector.op("@@")(tsq), *_filters(q))
+    total = conn.execute(sa.select(sa.func.count()).select_from(papers).where(*where)).scalar() or 0
+    rank = sa.func.ts_rank_cd(sa.literal_column(f"'{weights}'::float4[]"), vector, tsq)
+    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(*where)
+                        .order_by(sa.desc("rank"), papers.c.id.desc()).limit(limit)).all()
+    return [(r.id, float(r.rank)) for r in rows], int(total)
+
+
+def _pg_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
+    tsq = _pg_tsquery(q)
+    if tsq is None or not ids:
+        return {}
     options = f"StartSel={START}, StopSel={STOP}"
-    rows = conn.execute(
-        sa.select(
-            papers.c.id,
-            rank.label("rank"),
-            sa.func.ts_headline("english", papers.c.title, matched.c.q, options + ", HighlightAll=true").label(
-                "title_hl"
-            ),
-            sa.func.ts_headline(
-                "english",
-                papers.c.abstract,
-                matched.c.q,
-                options + ", MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=…",
-            ).label("snippet"),
-        )
-        .select_from(matched.join(papers, papers.c.id == matched.c.id))
-        .order_by(sa.desc("rank"), papers.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return [(r.id, float(r.rank), r.title_hl, r.snippet) for r in rows], int(total)
+    rows = conn.execute(sa.select(
+        papers.c.id,
+        sa.func.ts_headline("english", papers.c.title, tsq, options + ", HighlightAll=true"),
+        sa.func.ts_headline("english", papers.c.abstract, tsq,
+                            options + ", MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=…"),
+    ).where(papers.c.id.in_(ids)))
+    return {int(i): (t, sn) for i, t, sn in rows}
 
 
-def _filtered_only(conn: Connection, q: Query, limit: int, offset: int) -> tuple[list[tuple], int]:  # type: ignore[type-arg]
+def _filtered_only(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
     """A query with filters but no words: the matching papers, newest first."""
-    stmt = sa.select(papers.c.id, papers.c.title, papers.c.abstract).where(*_filters(q))
+    stmt = sa.select(papers.c.id).where(*_filters(q))
     total = conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar() or 0
-    rows = conn.execute(stmt.order_by(papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit).offset(offset))
-    return [(r.id, 0.0, r.title, r.abstract[:300]) for r in rows], int(total)
+    rows = conn.execute(stmt.order_by(papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit)).scalars()
+    return [(int(i), 0.0) for i in rows], int(total)
+
+
+def keyword_ranked(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
+    """Return the best `limit` (paper id, score) pairs for a query and how many papers match in all."""
+    if not q.has_text and not q.authors:
+        return _filtered_only(conn, q, limit)
+    if conn.dialect.name == "postgresql":
+        return _pg_ranked(conn, q, limit)
+    return _sqlite_ranked(conn, q, limit)
+
+
+def hits_for(conn: Connection, q: Query, scored: list[tuple[int, float]]) -> list[Hit]:
+    """Return the hits of a page of scored ids, with matched terms highlighted where they occur."""
+    ids = [i for i, _ in scored]
+    highlight = _pg_highlights if conn.dialect.name == "postgresql" else _sqlite_highlights
+    marks = highlight(conn, q, ids) if q.has_text or q.authors else {}
+    by_id = {p.id: p for p in papers_by_ids(conn, ids)}
+    hits = []
+    for paper_id, score in scored:
+        paper = by_id.get(paper_id)
+        if paper is None:
+            continue
+        title, snippet = marks.get(paper_id) or (paper.title, _opening(paper.abstract))
+        hits.append(Hit(paper, score, marked(title), marked(snippet or "")))
+    return hits
+
+
+def _opening(abstract: str, limit: int = 300) -> str:
+    text = " ".join(abstract.split())
+    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 def keyword_search(conn: Connection, q: Query, limit: int = 20, offset: int = 0) -> Results:
     """Return a page of papers matching the query, best first, with highlighted titles and snippets."""
     if not q.has_text and not q.has_filters:
         return Results([], 0, [*q.notes, "Type a few words to search."])
-    if not q.has_text and not q.authors:
-        rows, total = _filtered_only(conn, q, limit, offset)
-    elif conn.dialect.name == "postgresql":
-        rows, total = _pg_search(conn, q, limit, offset)
-    else:
-        rows, total = _sqlite_search(conn, q, limit, offset)
-    by_id = {p.id: p for p in papers_by_ids(conn, [r[0] for r in rows])}
-    hits = [
-        Hit(by_id[i], score, marked(title), marked(snippet or "")) for i, score, title, snippet in rows if i in by_id
-    ]
-    return Results(hits, total, list(q.notes))
+    ranked, total = keyword_ranked(conn, q, offset + limit)
+    return Results(hits_for(conn, q, ranked[offset:offset + limit]), total, list(q.notes))

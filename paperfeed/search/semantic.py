@@ -15,12 +15,11 @@ from collections.abc import Callable
 
 import numpy as np
 import sqlalchemy as sa
-from markupsafe import Markup
 from sqlalchemy.engine import Connection, Engine
 
 from paperfeed.progress import progress_bar
 from paperfeed.search.embedder import MiniLM, paper_text
-from paperfeed.search.keyword import Hit, Results, _filters, keyword_search, marked
+from paperfeed.search.keyword import Results, _filters, hits_for, keyword_ranked, keyword_search
 from paperfeed.search.query import Query, words_of
 from paperfeed.search.vectors import HnswIndex, VectorIndex, count_pending, pending_papers, save_vectors
 from paperfeed.store.listings import Paper, papers_by_ids
@@ -107,31 +106,14 @@ def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]],
     return sorted(fused.items(), key=lambda kv: (-kv[1], -kv[0]))
 
 
-def _snippet(paper: Paper) -> Markup:
-    text = " ".join(paper.abstract.split())
-    return marked(text[:300] + ("…" if len(text) > 300 else ""))
-
-
 def hybrid_search(conn: Connection, q: Query, index: Index | None, model: MiniLM | None,
                   limit: int = 20, offset: int = 0) -> Results:
     """Return keyword and semantic results fused; keyword alone when there is no model or index."""
     if index is None or model is None or not len(index) or not q.has_text:
         return keyword_search(conn, q, limit, offset)
-    keyword = keyword_search(conn, q, CANDIDATES, 0)
-    semantic = semantic_ids(conn, index, model, q, CANDIDATES)
-    fused = fuse([(h.paper.id, h.score) for h in keyword.hits], semantic)
-    page = fused[offset:offset + limit]
-    by_keyword = {h.paper.id: h for h in keyword.hits}
-    by_id = {p.id: p for p in papers_by_ids(conn, [i for i, _ in page if i not in by_keyword])}
-    hits = []
-    for paper_id, score in page:
-        if paper_id in by_keyword:
-            h = by_keyword[paper_id]
-            hits.append(Hit(h.paper, score, h.title_html, h.snippet_html))
-        elif paper_id in by_id:
-            p = by_id[paper_id]
-            hits.append(Hit(p, score, marked(p.title), _snippet(p)))
-    return Results(hits, len(fused), keyword.notes)
+    keyword, _ = keyword_ranked(conn, q, CANDIDATES)
+    fused = fuse(keyword, semantic_ids(conn, index, model, q, CANDIDATES))
+    return Results(hits_for(conn, q, fused[offset:offset + limit]), len(fused), list(q.notes))
 
 
 def related_papers(conn: Connection, index: Index | None, paper_id: int, k: int = 5) -> list[Paper]:
