@@ -10,6 +10,7 @@ from paperfeed.cli.context import load_settings, open_store
 from paperfeed.records import collapse_whitespace
 from paperfeed.search.embedder import ModelMissing, default_model
 from paperfeed.search.keyword import index_pending, rebuild
+from paperfeed.search.keywords import index_keywords
 from paperfeed.search.query import parse_query
 from paperfeed.search.semantic import embed_pending, hybrid_search
 from paperfeed.search.vectors import HNSW_ABOVE, count_pending, index_paths, load_index, update_hnsw
@@ -21,7 +22,8 @@ def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: boo
     """Bring the keyword index and the embeddings up to date, saying what was done."""
     with engine.begin() as conn:
         count = rebuild(conn) if from_scratch else index_pending(conn)
-    click.echo(f"keyword index: {count} papers indexed")
+        keyworded = index_keywords(conn)
+    click.echo(f"keyword index: {count} papers indexed; keywords picked for {keyworded}")
     if embed_limit == 0:
         return
     try:

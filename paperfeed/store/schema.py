@@ -213,3 +213,19 @@ embeddings = sa.Table(
     sa.Column("embedded_at", sa.DateTime, nullable=False),  # the on-disk ANN index adds what is newer
     sa.Index("ix_embeddings_embedded_at", "embedded_at"),
 )
+
+# Keywords of each paper, picked by search/keywords.py, and the document frequencies they rest on.
+paper_keywords = sa.Table(
+    "paper_keywords",
+    metadata,
+    sa.Column("paper_id", sa.Integer, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("keyword", sa.String(200), nullable=False),
+)
+
+word_df = sa.Table(
+    "word_df",
+    metadata,
+    sa.Column("word", sa.String(64), primary_key=True),
+    sa.Column("df", sa.Integer, nullable=False),
+)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from paperfeed.ingest import load_sample
 from paperfeed.search.keyword import index_pending
+from paperfeed.search.keywords import index_keywords
 from paperfeed.settings import Settings
 from paperfeed.web.app import create_app
 from tests.atom import atom_feed
@@ -40,6 +41,7 @@ def site(engine, app_settings, polite):
     load_sample(engine)
     with engine.begin() as conn:
         index_pending(conn)
+        index_keywords(conn)
     return create_app(app_settings, arxiv=polite(arxiv_handler))
 
 

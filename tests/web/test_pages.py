@@ -155,3 +155,13 @@ def test_a_server_error_is_a_styled_500(site, monkeypatch):
         page = c.get("/trending")
     assert page.status_code == 500
     assert "Something broke" in page.text and "the disk is on fire" not in page.text
+
+
+def test_keywords_are_chips_that_search(client):
+    page = client.get("/papers/2504.10335").text
+    assert "<dt>Keywords</dt>" in page
+    chip = re.search(r'class="chip keyword" href="(/search\?q=%22[^"]+)"', page)
+    assert chip
+    found = client.get(chip.group(1).replace("&amp;", "&"))
+    assert found.status_code == 200 and "2504.10335" in found.text
+    assert 'class="chip keyword"' in client.get("/?date=2026-04-01").text

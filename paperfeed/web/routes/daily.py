@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from paperfeed.search.keywords import keywords_of
 from paperfeed.store.community import voted_papers
 from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed, trending_papers
 from paperfeed.web.deps import EngineDep, VisitorDep, now, render
@@ -74,9 +75,11 @@ def _listing(request: Request, visitor, engine, *, first: date, last: date, sort
     with engine.connect() as conn:
         papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
         voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
+        keywords = keywords_of(conn, [p.id for p in papers])
     pages = max(1, -(-total // PER_PAGE))
     return render(request, "daily.html", {
-        "papers": papers, "total": total, "voted": voted, "sort": sort, "page": page, "pages": pages,
+        "papers": papers, "total": total, "voted": voted, "keywords": keywords, "sort": sort, "page": page,
+        "pages": pages,
         "heading": heading, "base_url": base_url, "tabs": tabs, "show_day": show_day,
         "prev_url": prev[0] if prev else None, "prev_label": prev[1] if prev else "",
         "next_url": nxt[0] if nxt else None, "next_label": nxt[1] if nxt else "",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from paperfeed.records import InvalidArxivId, parse_arxiv_id
+from paperfeed.search.keywords import keywords_of
 from paperfeed.search.semantic import related_papers
 from paperfeed.store.community import (
     CommunityError,
@@ -92,6 +93,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
             "can_edit_links": can_edit_links(conn, paper, visitor),
             "error": error[:300],
             "related": related_papers(conn, vectors, paper.id, RELATED),
+            "keywords": keywords_of(conn, [paper.id]).get(paper.id, []),
         }
     return render(request, "paper.html", context)
 

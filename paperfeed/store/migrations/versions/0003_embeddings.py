@@ -1,4 +1,4 @@
-"""embeddings of papers for semantic search
+"""embeddings of papers for semantic search, and keywords
 
 Revision ID: 0003
 Revises: 0002
@@ -24,8 +24,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("paper_id", name=op.f("pk_embeddings")),
     )
     op.create_index("ix_embeddings_embedded_at", "embeddings", ["embedded_at"])
+    op.create_table(
+        "paper_keywords",
+        sa.Column("paper_id", sa.Integer, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("keyword", sa.String(200), nullable=False),
+        sa.PrimaryKeyConstraint("paper_id", "position", name=op.f("pk_paper_keywords")),
+    )
+    op.create_table(
+        "word_df",
+        sa.Column("word", sa.String(64), nullable=False),
+        sa.Column("df", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("word", name=op.f("pk_word_df")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("word_df")
+    op.drop_table("paper_keywords")
     op.drop_index("ix_embeddings_embedded_at", table_name="embeddings")
     op.drop_table("embeddings")

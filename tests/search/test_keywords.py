@@ -1,0 +1,54 @@
+"""Keywords come from the paper's own words, favour rare phrases, and stay current."""
+
+from datetime import datetime
+
+from paperfeed.ingest import import_snapshot, load_sample
+from paperfeed.records import Author, PaperRecord
+from paperfeed.search.keywords import candidates, index_keywords, keywords_of, pick_keywords
+from paperfeed.store.listings import get_paper
+from paperfeed.store.papers import upsert_papers
+from tests.conftest import FIXTURES
+
+
+def test_candidates_never_cross_stop_words_or_punctuation():
+    found = candidates("Byte Latent Transformers", "We train byte-level models, and the $O(n)$ cost of patches.")
+    assert "byte latent transformers" in found and found["byte latent transformers"] == 2
+    assert "byte-level models" in found
+    assert not any("and" in c.split() or "the" in c.split() for c in found)
+
+
+def test_rare_phrases_beat_common_words():
+    df = {"models": 900, "language": 800, "walrus": 1, "ecology": 3}
+    picked = pick_keywords("Walrus ecology of language models", "Walrus ecology matters for models.", df, 1000)
+    assert picked[0] == "walrus ecology"
+    assert all(p in "walrus ecology of language models walrus ecology matters for models" for p in picked)
+
+
+def test_the_sample_gets_keywords_taken_from_its_text(engine):
+    load_sample(engine)
+    import_snapshot(engine, FIXTURES / "snapshot" / "mixed.jsonl")
+    with engine.begin() as conn:
+        assert index_keywords(conn) == 47
+        paper = get_paper(conn, "2504.10335")
+        keywords = keywords_of(conn, [paper.id])[paper.id]
+    assert 3 <= len(keywords) <= 5
+    text = f"{paper.title} {paper.abstract}".lower()
+    assert all(k.split()[0] in text for k in keywords)
+    assert any("tokeniz" in k or "indian" in k or "morpholog" in k for k in keywords)
+
+
+def test_keywords_follow_new_versions(engine):
+    record = dict(arxiv_id="2609.00007", abstract="", authors=[Author("A. B")], categories=["q-bio.PE"],
+                  source="test", published_at=datetime(2030, 1, 1))
+    with engine.begin() as conn:
+        upsert_papers(conn, [PaperRecord(title="Walrus migration patterns", latest_version=1, **record)],
+                      datetime(2026, 1, 1))
+        index_keywords(conn)
+        paper = get_paper(conn, "2609.00007")
+        assert keywords_of(conn, [paper.id])[paper.id][0] == "walrus migration patterns"
+        upsert_papers(conn, [PaperRecord(title="Penguin diving depths", latest_version=2, **record)],
+                      datetime(2026, 1, 2))
+        assert index_keywords(conn) == 1
+        assert keywords_of(conn, [paper.id])[paper.id][0] == "penguin diving depths"
+
+
