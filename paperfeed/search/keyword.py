@@ -56,6 +56,16 @@ def marked(text: str) -> Markup:
 # Indexing (SQLite; PostgreSQL keeps its generated column current by itself)
 
 
+def read_state(conn: Connection, name: str) -> str | None:
+    """Return a search index's saved position (a watermark), if any."""
+    return conn.execute(sa.select(search_state.c.value).where(search_state.c.name == name)).scalar()
+
+
+def write_state(conn: Connection, name: str, value: str) -> None:
+    if not conn.execute(search_state.update().where(search_state.c.name == name).values(value=value)).rowcount:
+        conn.execute(search_state.insert().values(name=name, value=value))
+
+
 def index_pending(conn: Connection) -> int:
     """Bring the keyword index up to date with the store; return how many papers were (re)indexed.
 
@@ -63,7 +73,7 @@ def index_pending(conn: Connection) -> int:
     """
     if conn.dialect.name != "sqlite":
         return 0
-    mark = conn.execute(sa.select(search_state.c.value).where(search_state.c.name == WATERMARK)).scalar()
+    mark = read_state(conn, WATERMARK)
     newest = conn.execute(sa.select(sa.func.max(papers.c.modified_at))).scalar()
     if newest is None:
         return 0
@@ -78,10 +88,7 @@ def index_pending(conn: Connection) -> int:
         ),
         params,
     ).rowcount
-    value = newest.isoformat(sep=" ") if hasattr(newest, "isoformat") else str(newest)
-    updated = conn.execute(search_state.update().where(search_state.c.name == WATERMARK).values(value=value))
-    if not updated.rowcount:
-        conn.execute(search_state.insert().values(name=WATERMARK, value=value))
+    write_state(conn, WATERMARK, newest.isoformat(sep=" "))
     return int(count or 0)
 
 

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from paperfeed.search.keyword import STOPWORDS
-from paperfeed.store.schema import paper_keywords, papers, search_state, word_df
+from paperfeed.search.keyword import STOPWORDS, read_state, write_state
+from paperfeed.store.schema import paper_keywords, papers, word_df
 
 KEEP = 5
 MAX_WORDS = 3
@@ -103,15 +103,6 @@ def _upsert_df(conn: Connection, increments: Counter[str]) -> None:
         conn.execute(stmt, [{"word": w[:64], "df": n} for w, n in items[start:start + 5000]])
 
 
-def _state(conn: Connection, name: str) -> str | None:
-    return conn.execute(sa.select(search_state.c.value).where(search_state.c.name == name)).scalar()
-
-
-def _set_state(conn: Connection, name: str, value: str) -> None:
-    if not conn.execute(search_state.update().where(search_state.c.name == name).values(value=value)).rowcount:
-        conn.execute(search_state.insert().values(name=name, value=value))
-
-
 def index_keywords(conn: Connection, batch: int = 2000) -> int:
     """Count the words of papers modified since the last run, then (re)pick their keywords; return how many.
 
@@ -119,7 +110,7 @@ def index_keywords(conn: Connection, batch: int = 2000) -> int:
     A new version counts its words again: document frequencies drift up slightly
     with revisions, which idf barely feels.
     """
-    mark = _state(conn, WATERMARK)
+    mark = read_state(conn, WATERMARK)
     newest = conn.execute(sa.select(sa.func.max(papers.c.modified_at))).scalar()
     if newest is None:
         return 0
@@ -142,7 +133,7 @@ def index_keywords(conn: Connection, batch: int = 2000) -> int:
         if values:
             conn.execute(paper_keywords.insert(), values)
         done += len(chunk)
-    _set_state(conn, WATERMARK, newest.isoformat(sep=" "))
+    write_state(conn, WATERMARK, newest.isoformat(sep=" "))
     return done
 
 
