@@ -70,15 +70,14 @@ def candidates(title: str, abstract: str) -> Counter[str]:
 
 def pick_keywords(title: str, abstract: str, df: dict[str, int], documents: int) -> list[str]:
     """Return up to five keywords, best first, none contained in a better one."""
-    def idf(word: str) -> float:
-        return math.log((documents + 1) / (df.get(word, 0) + 1)) + 1.0
-
+    found = candidates(title, abstract)
+    idf = {w: math.log((documents + 1) / (df.get(w, 0) + 1)) + 1.0 for phrase in found for w in phrase.split()}
     scored = []
-    for phrase, count in candidates(title, abstract).items():
+    for phrase, count in found.items():
         parts = phrase.split()
         if len(parts) == 1 and len(phrase) < 4:
             continue
-        rarity = sum(idf(w) for w in parts) / len(parts)
+        rarity = sum(idf[w] for w in parts) / len(parts)
         # Longer phrases that recur are what a reader would call the topic.
         scored.append((count * rarity * (1 + 0.5 * (len(parts) - 1)), phrase))
     scored.sort(key=lambda sp: (-sp[0], sp[1]))
