@@ -48,8 +48,7 @@ class Results:
 
 def marked(text: str) -> Markup:
     """Escape a highlighted text and turn the markers into <mark> elements."""
-    safe = html.escape(collapse_whitespace(text.replace(START, f" {START}").replace(STOP, f"{STOP} ")))
-    safe = safe.replace(f" {START}", START).replace(f"{STOP} ", STOP)
+    safe = html.escape(collapse_whitespace(text))  # the markers are not whitespace, nor escaped
     return Markup(safe.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 

@@ -109,3 +109,10 @@ def test_hidden_papers_are_not_found(indexed):
     with indexed.begin() as conn:
         set_paper_hidden(conn, get_paper(conn, "2503.13423").id, True)
     assert all(h.paper.arxiv_id != "2503.13423" for h in search(indexed, "SuperBPE Space Travel").hits)
+
+
+def test_highlights_keep_the_spaces_around_them():
+    from paperfeed.search.keyword import START, STOP, marked
+
+    assert str(marked(f"large language {START}models{STOP} (LLMs),\n  enabling {START}raw{STOP} <text>")) == (
+        "large language <mark>models</mark> (LLMs), enabling <mark>raw</mark> &lt;text&gt;")
