@@ -25,7 +25,8 @@ def run(database_url):
 
 
 @pytest.mark.parametrize("command", [[], ["init"], ["ingest"], ["ingest", "arxiv"], ["ingest", "oai"],
-                                     ["ingest", "snapshot"], ["serve"], ["stats"]])
+                                     ["ingest", "snapshot"], ["serve"], ["stats"], ["index"], ["search"],
+                                     ["users"], ["users", "add"]])
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
@@ -45,6 +46,16 @@ def test_init_sample_then_stats(run):
     assert "unchanged 44" in again.output
     stats = run("stats")
     assert "papers: 44" in stats.output and "cs.CL 18" in stats.output
+
+
+def test_index_and_search_from_the_command_line(run):
+    assert run("init", "--sample").exit_code == 0
+    indexed = run("index", "--limit", "0")
+    assert indexed.exit_code == 0 and "keyword index" in indexed.output
+    found = run("search", "tokenizer author:Yoo")
+    assert found.exit_code == 0 and "papers match" in found.output
+    hostile = run("search", 'NEAR( "AND( *')
+    assert hostile.exit_code == 0
 
 
 def test_ingest_snapshot_reports_bad_lines_and_succeeds(run):
