@@ -163,6 +163,7 @@ def test_submit_lists_a_paper_today_with_its_submitter(client):
     assert "submitted by" in page and "/users/submitter" in page
     today = client.get(f"/?date={date.today().isoformat()}").text
     assert "Paper 2411.00042" in today and 'submitted by <a href="/users/submitter">' in today
+    assert "2411.00042" in client.get("/search?q=%22Paper+2411.00042%22").text  # searchable at once
     again = post(client, "/submit", {"arxiv_id": "2411.00042"})
     assert again.status_code == 400 and "already listed" in again.text
     sample = post(client, "/submit", {"arxiv_id": "2604.02459"})

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from paperfeed.ingest import SubmitError, submit_arxiv_paper
+from paperfeed.search.keyword import index_pending
+from paperfeed.search.keywords import index_keywords
 from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, now, redirect, render
 
 router = APIRouter()
@@ -26,4 +28,9 @@ def submit(request: Request, user: UserDep, engine: EngineDep,
         key = submit_arxiv_paper(engine, request.app.state.arxiv, settings.arxiv_api_url, arxiv_id, user.id, now())
     except SubmitError as exc:
         return render(request, "submit.html", {"error": str(exc), "value": arxiv_id}, status_code=400)
+    # Indexes follow the store: the new paper is searchable at once (its embedding comes with the next
+    # `paperfeed index`).
+    with engine.begin() as conn:
+        index_pending(conn)
+        index_keywords(conn)
     return redirect(f"/papers/{key}")
