@@ -47,7 +47,8 @@ def _pg_bindir() -> Path | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -68,7 +69,7 @@ def pg_server() -> Iterator[str]:
         shutil.chown(root, "postgres", "postgres")
         prefix = ["runuser", "-u", "postgres", "--"]
     data = root / "data"
-    port = _free_port()
+    port = free_port()
     subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
                     "--encoding=UTF8", "--no-sync"], check=True, capture_output=True)
     opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "

@@ -1,5 +1,4 @@
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperfeed.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, free_port
 
 
 @pytest.fixture
@@ -81,16 +80,10 @@ def test_unsafe_settings_are_refused(database_url):
     assert result.exit_code == 1 and "at least 3" in result.output
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_serve_answers_with_the_sample(run, database_url):
     assert run("init", "--sample").exit_code == 0
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PAPERFEED_DATABASE_URL": database_url}
     proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

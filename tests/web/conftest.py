@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 
@@ -18,6 +17,7 @@ from paperfeed.search.keywords import index_keywords
 from paperfeed.settings import Settings
 from paperfeed.web.app import create_app
 from tests.atom import atom_feed
+from tests.conftest import free_port
 
 PASSWORD = "correct horse battery staple"
 UNKNOWN_ID = "2401.99999"
@@ -95,9 +95,7 @@ class LiveServer:
     """The application served by uvicorn on 127.0.0.1 in a thread, for the browser."""
 
     def __init__(self, app) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
