@@ -27,6 +27,14 @@ class InvalidArxivId(ValueError):
     """Raised when a string is not an arXiv identifier."""
 
 
+# An arXiv category: an archive (hep-th, cs) and an optional subject class (cs.CL, math.AG).
+CATEGORY_RE = re.compile(r"^[a-z][a-z-]{0,15}(\.[A-Za-z][A-Za-z-]{0,15})?$")
+
+
+def is_category(name: str) -> bool:
+    return bool(CATEGORY_RE.match(name))
+
+
 def parse_arxiv_id(text: str) -> tuple[str, int | None]:
     """Return (id without version, version or None) for an id, `arXiv:` id or arXiv URL."""
     if not isinstance(text, str) or len(text) > MAX_ID_INPUT:

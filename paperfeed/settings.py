@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
 
 # arXiv asks for at most one request every 3 seconds across all its interfaces.
 ARXIV_MIN_INTERVAL = 3.0
@@ -34,6 +37,13 @@ class Settings:
     page_cache_seconds: float = 10.0  # how long anonymous pages are reused (0: never)
     embed_after_ingest: int = 2000  # newest papers embedded right after an ingest; the rest by `paperfeed index`
     chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
+    smtp_host: str = ""  # where mail goes out; empty: mail is queued in the outbox but not sent
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"  # starttls, ssl (implicit TLS, usually port 465) or none (a local relay)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout: float = 30.0
+    mail_from: str = ""  # the From address of every mail, e.g. papers@example.org
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,8 +75,25 @@ class Settings:
             raise SettingsError("PAPERFEED_DATABASE_URL must not be empty")
         if self.secret_key and len(self.secret_key) < 32:
             raise SettingsError("PAPERFEED_SECRET_KEY must have at least 32 characters")
+        if self.smtp_tls not in ("starttls", "ssl", "none"):
+            raise SettingsError("PAPERFEED_SMTP_TLS must be starttls, ssl or none")
+        if not 0 < self.smtp_port < 65536:
+            raise SettingsError("PAPERFEED_SMTP_PORT must be a port number")
         if self.argon2_time_cost < 1 or self.argon2_memory_kib < 8192:
             raise SettingsError("argon2 needs a time cost of at least 1 and at least 8192 KiB of memory")
+
+    @property
+    def base_url(self) -> str:
+        """The site's public address, for links that leave the site (mail, feeds)."""
+        return self.site_url.rstrip("/") or "http://127.0.0.1:8000"
+
+    @property
+    def sender(self) -> str:
+        """The From address of mail: the setting, else noreply at the site's host."""
+        if self.mail_from:
+            return self.mail_from
+        host = urlsplit(self.base_url).hostname or "localhost"
+        return f"noreply@{'localhost' if host.replace('.', '').isdigit() else host}"
 
     @property
     def user_agent(self) -> str:
@@ -74,3 +101,18 @@ class Settings:
 
         contact = f"; mailto:{self.contact_email}" if self.contact_email else ""
         return f"paperfeed/{__version__} (self-hosted papers site{contact})"
+
+
+def signing_secret(settings: Settings) -> str:
+    """Return the signing secret: from the environment, else a key file made once in the data folder."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

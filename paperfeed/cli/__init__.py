@@ -6,6 +6,7 @@ import click
 
 from paperfeed import __version__
 from paperfeed.cli.database import init, stats
+from paperfeed.cli.digest import digest
 from paperfeed.cli.ingest import ingest
 from paperfeed.cli.search import index, search
 from paperfeed.cli.serve import serve
@@ -29,3 +30,4 @@ main.add_command(serve)
 main.add_command(users)
 main.add_command(index)
 main.add_command(search)
+main.add_command(digest)

@@ -15,10 +15,10 @@ from collections import Counter
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from paperfeed.search.keyword import STOPWORDS, read_state, write_state
+from paperfeed.store.db import upsert
 from paperfeed.store.schema import paper_keywords, papers, word_df
 
 KEEP = 5
@@ -94,8 +94,7 @@ def pick_keywords(title: str, abstract: str, df: dict[str, int], documents: int)
 def _upsert_df(conn: Connection, increments: Counter[str]) -> None:
     if not increments:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(word_df)
+    stmt = upsert(conn, word_df)
     stmt = stmt.on_conflict_do_update(index_elements=["word"], set_={"df": word_df.c.df + stmt.excluded.df})
     items = list(increments.items())
     for start in range(0, len(items), 5000):

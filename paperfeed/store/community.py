@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from paperfeed.store.db import upsert
 from paperfeed.store.schema import (
     authorship_claims,
     collection_items,
@@ -33,11 +33,6 @@ class CommunityError(ValueError):
     """An action that is not allowed or not possible; the message is for the user."""
 
 
-def _insert(conn: Connection, table: sa.Table):  # type: ignore[no-untyped-def]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 # Votes
 
 
@@ -45,7 +40,7 @@ def toggle_vote(conn: Connection, user_id: int, paper_id: int, now: datetime) ->
     """Add the user's vote or take it back; return (voted now, the paper's total votes)."""
     # RETURNING says whether the row went in (rowcount is not reliable for ON CONFLICT on every driver).
     added = conn.execute(
-        _insert(conn, votes).values(user_id=user_id, paper_id=paper_id, created_at=now)
+        upsert(conn, votes).values(user_id=user_id, paper_id=paper_id, created_at=now)
         .on_conflict_do_nothing().returning(votes.c.user_id)
     ).first() is not None
     if added:
@@ -258,7 +253,7 @@ def delete_collection(conn: Connection, collection_id: int, user_id: int) -> Non
 
 def add_to_collection(conn: Connection, collection_id: int, user_id: int, paper_id: int, now: datetime) -> None:
     _owned(conn, collection_id, user_id)
-    conn.execute(_insert(conn, collection_items)
+    conn.execute(upsert(conn, collection_items)
                  .values(collection_id=collection_id, paper_id=paper_id, added_at=now).on_conflict_do_nothing())
 
 
@@ -339,3 +334,25 @@ def is_confirmed_author(conn: Connection, user_id: int, paper_id: int) -> bool:
     return conn.execute(sa.select(authorship_claims.c.id).where(
         authorship_claims.c.user_id == user_id, authorship_claims.c.paper_id == paper_id,
         authorship_claims.c.status == "confirmed")).first() is not None
+
+
+def reader_categories(conn: Connection, user_id: int, limit: int = 5) -> list[str]:
+    """Return the categories a user upvotes and collects most, most first."""
+    kept = sa.union_all(
+        sa.select(votes.c.paper_id).where(votes.c.user_id == user_id),
+        sa.select(collection_items.c.paper_id).join(collections, collections.c.id == collection_items.c.collection_id)
+        .where(collections.c.user_id == user_id),
+    ).subquery()
+    rows = conn.execute(sa.select(papers.c.primary_category, sa.func.count().label("n"))
+                        .join(kept, kept.c.paper_id == papers.c.id)
+                        .where(papers.c.primary_category.is_not(None))
+                        .group_by(papers.c.primary_category).order_by(sa.desc("n"), papers.c.primary_category)
+                        .limit(limit))
+    return [r.primary_category for r in rows]
+
+
+def latest_vote_at(conn: Connection, paper_ids: list[int]) -> datetime | None:
+    """Return when any of these papers was last upvoted (feeds change when their order may)."""
+    if not paper_ids:
+        return None
+    return conn.execute(sa.select(sa.func.max(votes.c.created_at)).where(votes.c.paper_id.in_(paper_ids))).scalar()

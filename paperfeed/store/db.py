@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 
@@ -41,6 +42,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql+psycopg")
+
+
+def upsert(conn: sa.Connection, table: sa.Table):  # type: ignore[no-untyped-def]
+    """Return an INSERT that can take ON CONFLICT clauses, in the connection's dialect."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def _alembic_config(engine: Engine) -> Config:

@@ -188,6 +188,14 @@ def papers_by_category(conn: Connection, category: str, limit: int = 25,
     return _page(conn, [paper_categories.c.category == category, VISIBLE], join, limit, offset)
 
 
+def papers_in_categories(conn: Connection, categories: list[str] | tuple[str, ...], first: date,
+                         limit: int = 200) -> list[Paper]:
+    """Return papers listed since `first` in any of these categories, most upvoted first."""
+    chosen = sa.select(paper_categories.c.paper_id).where(paper_categories.c.category.in_(list(categories)))
+    stmt = _select().where(papers.c.id.in_(chosen), papers.c.listed_on >= first, VISIBLE)
+    return _papers(conn, stmt.order_by(VOTES.desc(), papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit))
+
+
 def papers_by_organization(conn: Connection, organization: str, limit: int = 25,
                            offset: int = 0) -> tuple[list[Paper], int]:
     return _page(conn, [papers.c.organization == organization, VISIBLE], None, limit, offset)

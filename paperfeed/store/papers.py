@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from paperfeed.links import find_links
 from paperfeed.records import PaperRecord, collapse_whitespace, listing_day
+from paperfeed.store.db import upsert
 from paperfeed.store.schema import paper_authors, paper_categories, papers
 
 MAX_NAME = 300  # longest author name kept in the author index
@@ -116,11 +116,6 @@ def _newest_per_id(records: Sequence[PaperRecord]) -> dict[str, PaperRecord]:
     return out
 
 
-def _insert(conn: Connection):  # type: ignore[no-untyped-def]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(papers).on_conflict_do_nothing(index_elements=["arxiv_id"])
-
-
 def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetime, *,
                   lookups: bool = True) -> UpsertCounts:
     """Insert new papers and update changed ones; return what happened.
@@ -171,7 +166,7 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
                    content_hash=digest, modified_at=now)
         updates.append(row)
     if inserts:
-        result = conn.execute(_insert(conn), inserts)
+        result = conn.execute(upsert(conn, papers).on_conflict_do_nothing(index_elements=["arxiv_id"]), inserts)
         # A concurrent writer may have inserted the same paper: it is then not ours to count.
         inserted = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(inserts)
         counts.inserted += inserted

@@ -229,3 +229,57 @@ word_df = sa.Table(
     sa.Column("word", sa.String(64), primary_key=True),
     sa.Column("df", sa.Integer, nullable=False),
 )
+
+# Mail: who asked for a digest (mail/), what each was sent, and the outbox every mail passes through.
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),  # stored lower-case
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL")),
+    sa.Column("frequency", sa.String(8), nullable=False),  # daily | weekly
+    sa.Column("topic", sa.String(16), nullable=False),  # trending | categories | foryou
+    sa.Column("categories", Json, nullable=False),  # [str] for topic "categories"
+    sa.Column("count", sa.Integer, nullable=False),  # papers per digest
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("confirm_sent_at", sa.DateTime),  # the last confirmation mail (limits resends)
+    sa.Column("confirmed_at", sa.DateTime),  # null until the link in the confirmation mail is followed
+    sa.Column("unsubscribed_at", sa.DateTime),
+    sa.Column("bounces", sa.Integer, nullable=False, server_default="0"),  # permanent failures in a row
+    sa.Column("stopped_at", sa.DateTime),  # set after too many bounces: nothing more is sent
+)
+
+digest_papers = sa.Table(
+    "digest_papers",
+    metadata,
+    sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscriptions.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("paper_id", sa.Integer, primary_key=True),
+    sa.Column("edition", sa.String(16), nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(100), nullable=False, unique=True),  # idempotency: e.g. digest:<sub>:<edition>
+    sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscriptions.id", ondelete="CASCADE")),
+    sa.Column("recipient", sa.String(254), nullable=False),
+    sa.Column("message", sa.LargeBinary, nullable=False),  # the whole RFC 5322 message
+    sa.Column("status", sa.String(8), nullable=False),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("sent_at", sa.DateTime),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+# A private feed per user, at an unguessable address (feeds/); reset from the settings page.
+feed_tokens = sa.Table(
+    "feed_tokens",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperfeed.store.schema import login_failures, sessions, users
+from paperfeed.store.schema import feed_tokens, login_failures, sessions, users
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,29}$")
 RESERVED = {"admin", "api", "static", "settings", "signin", "signup", "signout", "about", "papers", "root"}
@@ -126,3 +127,24 @@ def recent_login_failures(conn: Connection, username: str, address: str, since: 
 
 def forget_old_login_failures(conn: Connection, before: datetime) -> None:
     conn.execute(login_failures.delete().where(login_failures.c.at < before))
+
+
+def feed_token(conn: Connection, user_id: int, now: datetime, *, renew: bool = False) -> str:
+    """Return the token of the user's private feed, making one (or a new one) when asked."""
+    current = conn.execute(sa.select(feed_tokens.c.token).where(feed_tokens.c.user_id == user_id)).scalar()
+    if current and not renew:
+        return current
+    token = secrets.token_urlsafe(32)
+    if current:
+        conn.execute(feed_tokens.update().where(feed_tokens.c.user_id == user_id).values(token=token, created_at=now))
+    else:
+        conn.execute(feed_tokens.insert().values(user_id=user_id, token=token, created_at=now))
+    return token
+
+
+def user_by_feed_token(conn: Connection, token: str) -> User | None:
+    if not token or len(token) > 64:
+        return None
+    row = conn.execute(sa.select(users).join(feed_tokens, feed_tokens.c.user_id == users.c.id)
+                       .where(feed_tokens.c.token == token)).first()
+    return _user(row) if row else None

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import paperfeed
+from paperfeed.mail.compose import Composer
 from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
@@ -21,11 +22,27 @@ from paperfeed.store.db import make_engine
 from paperfeed.web import filters
 from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
-from paperfeed.web.routes import accounts, admin, browse, collections, daily, papers, search, submit
+from paperfeed.web.limits import RateLimiter
+from paperfeed.web.routes import (
+    accounts,
+    admin,
+    browse,
+    collections,
+    daily,
+    feeds,
+    papers,
+    search,
+    submit,
+    subscribe,
+)
+from paperfeed.web.routes import (
+    settings as settings_routes,
+)
 from paperfeed.web.security import CSRF_COOKIE, Security
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
+SUBSCRIBES_PER_HOUR = 10  # per client address: enough for a person, too few to mail-bomb with
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -103,6 +120,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.state.security = Security.from_settings(settings)
     app.state.arxiv = arxiv or Polite.for_arxiv(make_client(settings), settings)
     app.state.vectors = LiveVectors(app.state.engine, settings.data_dir)
+    app.state.composer = Composer.from_settings(settings)
+    app.state.subscribe_limits = RateLimiter(SUBSCRIBES_PER_HOUR, 3600)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.install(templates.env)
     katex = katex_dir(settings)
@@ -115,7 +134,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     else:
         log.warning("KaTeX not found (run `npm ci`): TeX is shown as source")
 
-    for module in (daily, papers, browse, accounts, collections, submit, admin, search):
+    for module in (daily, papers, browse, accounts, settings_routes, collections, submit, admin, search, subscribe,
+                   feeds):
         app.include_router(module.router)
 
     @app.exception_handler(SignInRequired)

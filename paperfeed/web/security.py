@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, Signer
 
-from paperfeed.settings import Settings
+from paperfeed.settings import Settings, signing_secret
 
 SESSION_COOKIE = "pf_session"
 CSRF_COOKIE = "pf_csrf"
@@ -25,21 +23,6 @@ MAX_PASSWORD = 1000  # argon2 hashes anything, but a megabyte of password is an 
 LOGIN_WINDOW_MINUTES = 15
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
-
-
-def load_secret(settings: Settings) -> str:
-    """Return the signing secret: from the environment, else a key file made once in the data folder."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = Path(settings.data_dir) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(key)
-    return key
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
@@ -58,7 +41,7 @@ class Security:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Security:
-        secret = load_secret(settings)
+        secret = signing_secret(settings)
         return cls(
             hasher=password_hasher(settings),
             session_signer=Signer(secret, salt="paperfeed-session"),

@@ -5,25 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from paperfeed.store.community import user_claims, user_collections
-from paperfeed.store.listings import papers_by_ids, papers_submitted_by
 from paperfeed.store.users import (
     AccountError,
     create_session,
     create_user,
-    end_other_sessions,
     end_session,
     forget_old_login_failures,
     password_hash_of,
     recent_login_failures,
     record_login_failure,
-    set_password_hash,
     user_by_name,
 )
-from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, VisitorDep, local_path, now, redirect, render, security_of
+from paperfeed.web.deps import CsrfDep, EngineDep, VisitorDep, local_path, now, redirect, render, security_of
 from paperfeed.web.security import (
     LOGIN_FAILURES_PER_ACCOUNT,
     LOGIN_FAILURES_PER_ADDRESS,
@@ -117,44 +113,3 @@ def signout(visitor: VisitorDep, engine: EngineDep) -> Response:
     response = redirect("/")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-@router.get("/settings")
-def settings_page(request: Request, user: UserDep, done: str = "") -> Response:
-    return render(request, "settings.html", {"error": None, "done": done == "password"})
-
-
-@router.post("/settings/password", dependencies=[CsrfDep])
-def change_password(request: Request, visitor: VisitorDep, user: UserDep, engine: EngineDep,
-                    current: Annotated[str, Form(max_length=2000)] = "",
-                    new: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    security = security_of(request)
-    with engine.connect() as conn:
-        stored = password_hash_of(conn, user.id)
-    error = None
-    if not stored or not security.verify_password(stored, current):
-        error = "Your current password is not right."
-    else:
-        error = check_password(new)
-    if error:
-        return render(request, "settings.html", {"error": error, "done": False}, status_code=400)
-    with engine.begin() as conn:
-        set_password_hash(conn, user.id, security.hash_password(new))
-        end_other_sessions(conn, user.id, visitor.session_token)
-    return redirect("/settings?done=password")
-
-
-@router.get("/users/{username}")
-def profile(request: Request, visitor: VisitorDep, engine: EngineDep, username: str) -> Response:
-    with engine.connect() as conn:
-        user = user_by_name(conn, username)
-        if user is None:
-            raise HTTPException(404, "There is no such user.")
-        claims = user_claims(conn, user.id, status="confirmed")
-        authored = papers_by_ids(conn, [c.paper_id for c in claims])
-        submitted = papers_submitted_by(conn, user.id)
-        own = visitor.user is not None and visitor.user.id == user.id
-        collections = user_collections(conn, user.id, public_only=not own)
-    return render(request, "profile.html", {"profile": user, "authored": authored, "submitted": submitted,
-                                            "collections": collections})
-

@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from paperfeed.search.keywords import keywords_of
 from paperfeed.store.community import voted_papers
 from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed, trending_papers
+from paperfeed.text import nice_date
 from paperfeed.web.deps import EngineDep, VisitorDep, now, render
-from paperfeed.web.filters import nice_date
 
 router = APIRouter()
 PER_PAGE = 50

@@ -1,4 +1,4 @@
-from paperfeed.web.filters import author_line, nice_date, plural, summary
+from paperfeed.text import author_line, nice_date, plural, summary
 
 
 def test_author_line():

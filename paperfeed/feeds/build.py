@@ -1,0 +1,81 @@
+"""Rendering a list of papers as an Atom or RSS 2.0 document (with feedgen).
+
+A feed's time stamps come from its papers, never from the clock, so the same
+papers give the same bytes: the web layer can answer conditional GETs with an
+ETag of the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from feedgen.feed import FeedGenerator
+
+from paperfeed.records import collapse_whitespace
+from paperfeed.store.listings import Paper
+
+FORMATS = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    title: str
+    description: str
+    self_url: str  # absolute address of this feed
+    page_url: str  # absolute address of the page it mirrors
+    papers: list[Paper]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def paper_dates(paper: Paper) -> tuple[datetime, datetime]:
+    """Return (published, updated) of a paper, aware, in UTC."""
+    listed = datetime.combine(paper.listed_on, time(), tzinfo=UTC)
+    published = _utc(paper.published_at) if paper.published_at else listed
+    updated = _utc(paper.updated_at) if paper.updated_at else published
+    return published, max(updated, published)
+
+
+def newest_date(papers: list[Paper]) -> datetime:
+    return max((paper_dates(p)[1] for p in papers), default=EPOCH)
+
+
+def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = None) -> bytes:
+    """Return the feed in `fmt` ("atom" or "rss"); entries keep the order of feed.papers."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown feed format {fmt!r}")
+    fg = FeedGenerator()
+    if fmt == "rss":
+        fg.load_extension("dc")  # RSS authors need an email; dc:creator takes a plain name
+    fg.id(feed.self_url)
+    fg.title(feed.title)
+    fg.description(feed.description)
+    fg.link(href=feed.page_url, rel="alternate")
+    fg.link(href=feed.self_url, rel="self")
+    fg.language("en")
+    fg.generator("paperfeed")
+    fg.updated(updated or newest_date(feed.papers))
+    for paper in feed.papers:
+        url = f"{base_url}/papers/{paper.arxiv_id}"
+        published, changed = paper_dates(paper)
+        entry = fg.add_entry(order="append")
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(collapse_whitespace(paper.title))
+        entry.link(href=url, rel="alternate")
+        entry.link(href=paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}", rel="related",
+                   type="application/pdf", title="PDF")
+        entry.description(collapse_whitespace(paper.abstract), isSummary=True)
+        for name in paper.authors:
+            entry.author({"name": collapse_whitespace(name)})
+            if fmt == "rss":
+                entry.dc.dc_creator(collapse_whitespace(name))
+        for category in paper.categories:
+            entry.category(term=category, label=category)
+        entry.published(published)
+        entry.updated(changed)
+    return fg.rss_str(pretty=False) if fmt == "rss" else fg.atom_str(pretty=False)

@@ -1,0 +1,1 @@
+"""Mail: the digest and confirmation messages, signed links, the outbox sender over SMTP."""

@@ -1,0 +1,129 @@
+"""What each subscriber's digest carries, and queuing every due digest in the outbox.
+
+An edition names one digest of one frequency: the day (2026-04-06) for daily
+ones, the ISO week (2026-W14) for weekly ones. A subscription gets at most
+one message per edition (the outbox key is digest:<subscription>:<edition>),
+and never a paper an earlier digest carried to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.engine import Connection, Engine
+
+from paperfeed.mail.compose import Composer
+from paperfeed.progress import progress_bar
+from paperfeed.store.listings import Paper, latest_day, papers_in_categories, papers_listed, trending_papers
+from paperfeed.store.outbox import enqueue, queued_keys
+from paperfeed.store.subscriptions import (
+    MAX_COUNT,
+    Preferences,
+    Subscription,
+    active_subscriptions,
+    remember_sent,
+    sent_papers,
+)
+from paperfeed.text import nice_date
+
+CANDIDATES = 4 * MAX_COUNT  # enough that papers already sent to someone still leave a full digest
+BATCH = 200  # digests per transaction
+
+
+def edition_of(frequency: str, day: date) -> str:
+    if frequency == "weekly":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return day.isoformat()
+
+
+def digest_key(subscription_id: int, edition: str) -> str:
+    return f"digest:{subscription_id}:{edition}"
+
+
+def candidates(conn: Connection, prefs: Preferences, now: datetime) -> list[Paper]:
+    """Return the papers a digest with these preferences picks from, best first."""
+    newest = latest_day(conn)
+    if newest is None:
+        return []
+    if prefs.topic == "categories":
+        first = newest - timedelta(days=0 if prefs.frequency == "daily" else 6)
+        return papers_in_categories(conn, prefs.categories, first, CANDIDATES)
+    # Trending first; on a quiet day (few votes yet) the newest week's most upvoted fill the digest.
+    pool = [p for p, _ in trending_papers(conn, now, CANDIDATES)]
+    seen = {p.id for p in pool}
+    recent, _ = papers_listed(conn, newest - timedelta(days=6), newest, "votes", CANDIDATES)
+    return pool + [p for p in recent if p.id not in seen]
+
+
+def headline(site: str, prefs: Preferences, papers: list[Paper], day: date) -> tuple[str, str]:
+    """Return a digest's subject and its opening line."""
+    n = len(papers)
+    span = f"for {nice_date(day)}" if prefs.frequency == "daily" else f"for the week of {nice_date(day)}"
+    if prefs.topic == "categories":
+        shown = ", ".join(prefs.categories[:3]) + (" and more" if len(prefs.categories) > 3 else "")
+        return (f"{site}: {n} new in {shown}, {span}",
+                f"The most upvoted new papers in {shown}, {span}.")
+    return f"{site}: {n} trending {'paper' if n == 1 else 'papers'} {span}", f"What readers upvoted most, {span}."
+
+
+@dataclass
+class Plan:
+    queued: int = 0
+    already: int = 0  # this edition was queued earlier
+    empty: int = 0  # nothing new for them
+
+
+def pick(pool: list[Paper], already_sent: set[int], count: int) -> list[Paper]:
+    return [p for p in pool if p.id not in already_sent][:count]
+
+
+def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: str | None = None) -> Plan:
+    """Build and queue every due digest; safe to run again (what is queued stays queued once)."""
+    plan = Plan()
+    day = now.date()
+    with engine.connect() as conn:
+        subs = active_subscriptions(conn, frequency)
+        keys = {s.id: digest_key(s.id, edition_of(s.prefs.frequency, day)) for s in subs}
+        done = queued_keys(conn, list(keys.values()))
+        todo = [s for s in subs if keys[s.id] not in done]
+        plan.already = len(subs) - len(todo)
+        sent = sent_papers(conn, [s.id for s in todo])
+        pools: dict[Preferences, list[Paper]] = {}
+        for s in todo:
+            shape = Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
+            if shape not in pools:
+                pools[shape] = candidates(conn, s.prefs, now)
+    bar = progress_bar(total=len(todo), desc="digests", unit="digest")
+    for start in range(0, len(todo), BATCH):
+        with engine.begin() as conn:
+            for s in todo[start:start + BATCH]:
+                shape = Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
+                chosen = pick(pools[shape], sent[s.id], s.prefs.count)
+                if not chosen:
+                    plan.empty += 1
+                    continue
+                edition = edition_of(s.prefs.frequency, day)
+                message = build_digest(composer, s, chosen, edition, day)
+                if enqueue(conn, keys[s.id], s.email, message, s.id, now):
+                    remember_sent(conn, s.id, [p.id for p in chosen], edition)
+                    plan.queued += 1
+                else:
+                    plan.already += 1
+        bar.update(min(BATCH, len(todo) - start))
+    bar.close()
+    return plan
+
+
+def build_digest(composer: Composer, sub: Subscription, chosen: list[Paper], edition: str, day: date) -> bytes:
+    subject, lead = headline(composer.settings.site_name, sub.prefs, chosen, day)
+    return composer.digest(sub, chosen, edition, subject, lead, digest_key(sub.id, edition))
+
+
+def preview(conn: Connection, composer: Composer, sub: Subscription, now: datetime) -> bytes | None:
+    """Return the digest this subscription would get now (nothing is queued or remembered)."""
+    chosen = pick(candidates(conn, sub.prefs, now), sent_papers(conn, [sub.id])[sub.id], sub.prefs.count)
+    if not chosen:
+        return None
+    return build_digest(composer, sub, chosen, edition_of(sub.prefs.frequency, now.date()), now.date())

@@ -1,0 +1,60 @@
+"""A user's settings: password, email digests, the private feed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from paperfeed.store.subscriptions import Preferences, subscriptions_of_user
+from paperfeed.store.users import end_other_sessions, feed_token, password_hash_of, set_password_hash
+from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, VisitorDep, now, redirect, render, security_of
+from paperfeed.web.security import check_password
+
+router = APIRouter()
+
+
+def _page(request: Request, engine, user, *, error: str | None = None, done: str = "",  # type: ignore[no-untyped-def]
+          status_code: int = 200) -> Response:
+    composer = request.app.state.composer
+    with engine.begin() as conn:
+        subs = subscriptions_of_user(conn, user.id)
+        token = feed_token(conn, user.id, now())
+    return render(request, "settings.html", {
+        "error": error, "done": done, "subscriptions": [(s, composer.links(s, base="").manage) for s in subs],
+        "feed_url": f"{str(request.base_url).rstrip('/')}/feeds/private/{token}", "prefs": Preferences(),
+    }, status_code=status_code)
+
+
+@router.get("/settings")
+def settings_page(request: Request, user: UserDep, engine: EngineDep, done: str = "") -> Response:
+    return _page(request, engine, user, done=done if done in ("password", "feed") else "")
+
+
+@router.post("/settings/password", dependencies=[CsrfDep])
+def change_password(request: Request, visitor: VisitorDep, user: UserDep, engine: EngineDep,
+                    current: Annotated[str, Form(max_length=2000)] = "",
+                    new: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    security = security_of(request)
+    with engine.connect() as conn:
+        stored = password_hash_of(conn, user.id)
+    error = None
+    if not stored or not security.verify_password(stored, current):
+        error = "Your current password is not right."
+    else:
+        error = check_password(new)
+    if error:
+        return _page(request, engine, user, error=error, status_code=400)
+    with engine.begin() as conn:
+        set_password_hash(conn, user.id, security.hash_password(new))
+        end_other_sessions(conn, user.id, visitor.session_token)
+    return redirect("/settings?done=password")
+
+
+@router.post("/settings/feed", dependencies=[CsrfDep])
+def renew_feed(user: UserDep, engine: EngineDep) -> Response:
+    """Give the private feed a new address; the old one stops working at once."""
+    with engine.begin() as conn:
+        feed_token(conn, user.id, now(), renew=True)
+    return redirect("/settings?done=feed")

@@ -1,0 +1,170 @@
+"""Subscribing to the email digest: the form, double opt-in, managing preferences, unsubscribing.
+
+Confirm, manage and unsubscribe act on a signed token from a mail (mail/tokens.py),
+not on a session: they work without signing in. Links in mail only show a
+page; the change is a POST from that page (or, for unsubscribing, the RFC 8058
+one-click POST a mail client makes), so a mail scanner that follows links
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from paperfeed.mail.addresses import AddressError, normalize_address
+from paperfeed.mail.deliver import send_outbox
+from paperfeed.mail.notices import request_subscription
+from paperfeed.mail.tokens import TokenError, read_token
+from paperfeed.store.subscriptions import (
+    DEFAULT_COUNT,
+    MAX_COUNT,
+    Preferences,
+    Subscription,
+    SubscriptionError,
+    check_preferences,
+    confirm,
+    get_subscription,
+    unsubscribe,
+    update_preferences,
+)
+from paperfeed.web.deps import CsrfDep, EngineDep, VisitorDep, now, render
+
+router = APIRouter()
+Token = Annotated[str, Query(max_length=500)]
+FormToken = Annotated[str, Form(max_length=500)]
+Field = Annotated[str, Form(max_length=400)]
+
+
+def _prefs(frequency: str, topic: str, categories: str, count: str) -> Preferences:
+    try:
+        n = int(count or DEFAULT_COUNT)
+    except ValueError as exc:
+        raise SubscriptionError(f"The number of papers is a whole number from 1 to {MAX_COUNT}.") from exc
+    return check_preferences(frequency, topic, categories, n)
+
+
+def _message(request: Request, title: str, message: str, status_code: int = 200, **extra: object) -> Response:
+    return render(request, "mail_message.html", {"title": title, "message": message, **extra},
+                  status_code=status_code)
+
+
+def _subscription(request: Request, engine, purpose: str, token: str) -> Subscription:  # type: ignore[no-untyped-def]
+    """Return the subscription a token names, or answer 400 with what is wrong with the link."""
+    try:
+        sub_id, email = read_token(request.app.state.composer.secret, purpose, token)
+    except TokenError as exc:
+        raise HTTPException(400, f"{exc} Ask for a new one by subscribing again.") from exc
+    with engine.connect() as conn:
+        sub = get_subscription(conn, sub_id)
+    if sub is None or sub.email != email:
+        raise HTTPException(400, "This link belongs to a subscription that no longer exists.")
+    return sub
+
+
+@router.get("/subscribe")
+def subscribe_form(request: Request, email: Annotated[str, Query(max_length=300)] = "",
+                   categories: Annotated[str, Query(max_length=400)] = "") -> Response:
+    prefs = Preferences(topic="categories" if categories else "trending",
+                        categories=tuple(categories.replace(",", " ").split()[:20]))
+    return render(request, "subscribe.html", {"email": email, "prefs": prefs, "error": None})
+
+
+@router.post("/subscribe", dependencies=[CsrfDep])
+def subscribe_post(request: Request, visitor: VisitorDep, engine: EngineDep, background: BackgroundTasks,
+                   email: Annotated[str, Form(max_length=300)] = "", frequency: Field = "daily",
+                   topic: Field = "trending", categories: Field = "", count: Field = "") -> Response:
+    try:
+        address = normalize_address(email)
+        prefs = _prefs(frequency, topic, categories, count)
+    except (AddressError, SubscriptionError) as exc:
+        shown = Preferences(frequency if frequency in ("daily", "weekly") else "daily",
+                            topic if topic in ("trending", "categories") else "trending",
+                            tuple(categories.split()[:20]), DEFAULT_COUNT)
+        return render(request, "subscribe.html", {"email": email, "prefs": shown, "error": str(exc)},
+                      status_code=400)
+    client = request.client.host if request.client else "unknown"
+    verdict = request.app.state.subscribe_limits.hit(client)
+    if not verdict.allowed:
+        raise HTTPException(429, "Too many subscribe requests from your address; try again later.",
+                            headers={"Retry-After": str(verdict.retry_after)})
+    with engine.begin() as conn:
+        key = request_subscription(conn, request.app.state.composer, address, prefs,
+                                   visitor.user.id if visitor.user else None, now())
+    settings = request.app.state.settings
+    if key and settings.smtp_host:
+        background.add_task(send_outbox, engine, settings, keys=[key])
+    # The same answer whether or not the address was known: the page reveals nothing about anyone.
+    return _message(request, "Check your inbox",
+                    f"If {address} can receive mail, a message is on its way to it. Follow the link in it to "
+                    "confirm: nothing else is sent until you do.")
+
+
+@router.get("/subscribe/confirm")
+def confirm_page(request: Request, engine: EngineDep, token: Token = "") -> Response:
+    sub = _subscription(request, engine, "confirm", token)
+    return render(request, "mail_action.html", {
+        "title": "Confirm your subscription", "action": "/subscribe/confirm", "token": token, "button": "Confirm",
+        "message": f"Confirm that {sub.email} should receive the {sub.prefs.frequency} digest."})
+
+
+@router.post("/subscribe/confirm")
+def confirm_post(request: Request, engine: EngineDep, token: FormToken = "") -> Response:
+    sub = _subscription(request, engine, "confirm", token)
+    with engine.begin() as conn:
+        confirmed = confirm(conn, sub.id, sub.email, now())
+    if confirmed is None:
+        raise HTTPException(400, "This link belongs to a subscription that no longer exists.")
+    manage = request.app.state.composer.links(confirmed, base="").manage
+    return _message(request, "You are subscribed",
+                    f"{confirmed.email} will receive the {confirmed.prefs.frequency} digest. Every digest has a "
+                    "link to change what you receive and a link to unsubscribe.", link=(manage, "Change what you get"))
+
+
+@router.get("/unsubscribe")
+def unsubscribe_page(request: Request, engine: EngineDep, token: Token = "") -> Response:
+    sub = _subscription(request, engine, "unsubscribe", token)
+    return render(request, "mail_action.html", {
+        "title": "Unsubscribe", "action": "/unsubscribe", "token": token, "button": "Unsubscribe",
+        "message": f"Stop sending the digest to {sub.email}?"})
+
+
+@router.post("/unsubscribe")
+def unsubscribe_post(request: Request, engine: EngineDep, token: Token = "", form_token: Annotated[
+        str, Form(alias="token", max_length=500)] = "") -> Response:
+    """Unsubscribe at once: from the page's button, or RFC 8058's one-click POST to the mail's link."""
+    sub = _subscription(request, engine, "unsubscribe", token or form_token)
+    with engine.begin() as conn:
+        unsubscribe(conn, sub.id, sub.email, now())
+    return _message(request, "You are unsubscribed",
+                    f"Nothing more will be sent to {sub.email}.", link=("/subscribe?" + urlencode({"email": sub.email}),
+                                                                        "Subscribe again"))
+
+
+@router.get("/subscriptions/manage")
+def manage_page(request: Request, engine: EngineDep, token: Token = "") -> Response:
+    sub = _subscription(request, engine, "manage", token)
+    return _manage(request, sub, sub.prefs, token)
+
+
+@router.post("/subscriptions/manage", dependencies=[CsrfDep])
+def manage_post(request: Request, engine: EngineDep, token: FormToken = "", frequency: Field = "daily",
+                topic: Field = "trending", categories: Field = "", count: Field = "") -> Response:
+    sub = _subscription(request, engine, "manage", token)
+    try:
+        prefs = _prefs(frequency, topic, categories, count)
+    except SubscriptionError as exc:
+        return _manage(request, sub, sub.prefs, token, error=str(exc), status_code=400)
+    with engine.begin() as conn:
+        update_preferences(conn, sub.id, sub.email, prefs)
+    return _manage(request, sub, prefs, token, done=True)
+
+
+def _manage(request: Request, sub: Subscription, prefs: Preferences, token: str, *, error: str | None = None,
+            done: bool = False, status_code: int = 200) -> Response:
+    return render(request, "manage.html", {
+        "sub": sub, "prefs": prefs, "token": token, "error": error, "done": done,
+        "unsubscribe": request.app.state.composer.links(sub, base="").unsubscribe}, status_code=status_code)
