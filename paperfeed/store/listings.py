@@ -188,11 +188,15 @@ def papers_by_category(conn: Connection, category: str, limit: int = 25,
     return _page(conn, [paper_categories.c.category == category, VISIBLE], join, limit, offset)
 
 
-def papers_in_categories(conn: Connection, categories: list[str] | tuple[str, ...], first: date,
-                         limit: int = 200) -> list[Paper]:
-    """Return papers listed since `first` in any of these categories, most upvoted first."""
+def papers_in_categories(conn: Connection, categories: list[str] | tuple[str, ...], first: date | None = None,
+                         limit: int = 200, sort: str = "votes") -> list[Paper]:
+    """Return papers (listed since `first`, if given) in any of these categories, most upvoted or newest first."""
     chosen = sa.select(paper_categories.c.paper_id).where(paper_categories.c.category.in_(list(categories)))
-    stmt = _select().where(papers.c.id.in_(chosen), papers.c.listed_on >= first, VISIBLE)
+    stmt = _select().where(papers.c.id.in_(chosen), VISIBLE)
+    if first is not None:
+        stmt = stmt.where(papers.c.listed_on >= first)
+    if sort == "new":
+        return _papers(conn, _newest_first(stmt, limit, 0))
     return _papers(conn, stmt.order_by(VOTES.desc(), papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit))
 
 

@@ -25,7 +25,8 @@ def run(database_url):
 
 @pytest.mark.parametrize("command", [[], ["init"], ["ingest"], ["ingest", "arxiv"], ["ingest", "oai"],
                                      ["ingest", "snapshot"], ["serve"], ["stats"], ["index"], ["search"],
-                                     ["users"], ["users", "add"]])
+                                     ["users"], ["users", "add"], ["digest"], ["digest", "send"],
+                                     ["digest", "preview"], ["digest", "status"], ["digest", "unsubscribe"]])
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0

@@ -44,11 +44,16 @@ NOW = datetime(2026, 4, 6, 7, 0)
 def recent(engine):
     """The sample corpus, listed over the four days before NOW, with upvotes: a site in use."""
     load_sample(engine)
+    spread_recent(engine)
+    return engine
+
+
+def spread_recent(engine) -> None:
+    """List the papers over the four days before NOW, with upvotes."""
     with engine.begin() as conn:
         for paper_id in conn.execute(sa.select(papers.c.id)).scalars().all():
             conn.execute(papers.update().where(papers.c.id == paper_id).values(
                 listed_on=NOW.date() - timedelta(days=paper_id % 4), base_upvotes=(paper_id * 7) % 13))
-    return engine
 
 
 def subscriber(engine, email: str, prefs: Preferences | None = None, confirmed: bool = True) -> Subscription:

@@ -8,7 +8,7 @@ that may have reordered them).
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -99,10 +99,8 @@ def category_feed(request: Request, engine: EngineDep, category: Annotated[str, 
     if not is_category(category):
         raise HTTPException(400, f"{category[:40]!r} is not an arXiv category such as cs.CL or hep-th.")
     with engine.connect() as conn:
-        day = latest_day(conn)
-        papers = papers_in_categories(conn, [category], day - timedelta(days=6), ENTRIES) if day else []
-    return _answer(request, engine, _feed(request, f"New in {category}",
-                                          f"Papers in {category} from the last week, most upvoted first.",
+        papers = papers_in_categories(conn, [category], limit=ENTRIES, sort="new")
+    return _answer(request, engine, _feed(request, f"New in {category}", f"The newest papers in {category}.",
                                           f"/categories/{category}", papers), format)
 
 
@@ -128,9 +126,8 @@ def private_feed(request: Request, engine: EngineDep, token: Annotated[str, Path
         if user is None:
             raise HTTPException(404, "There is no feed at this address (it may have been renewed).")
         categories = reader_categories(conn, user.id)
-        day = latest_day(conn)
-        if categories and day:
-            papers = papers_in_categories(conn, categories, day - timedelta(days=6), ENTRIES)
+        if categories:
+            papers = papers_in_categories(conn, categories, limit=ENTRIES, sort="new")
         else:
             papers = [p for p, _ in trending_papers(conn, now(), ENTRIES)]
     return _answer(request, engine, _feed(request, f"Papers for {user.display_name}",
