@@ -9,14 +9,14 @@ reused for every subscriber who gets it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import secrets
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email.header import Header
+from email.utils import format_datetime, formataddr
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -136,21 +136,56 @@ class Composer:
         return self._message(sub.email, subject, text, html, key, links if kind != "confirm" else None)
 
     def _message(self, to: str, subject: str, text: str, html: str, key: str, links: Links | None) -> bytes:
-        msg = EmailMessage(policy=SMTP)
         sender = self.settings.sender
         domain = sender.rpartition("@")[2]
-        # Address() quotes the display name and refuses line breaks: no header can be injected.
-        msg["From"] = Address(display_name=self.settings.site_name, addr_spec=sender)
-        msg["To"] = to
-        msg["Subject"] = subject
-        msg["Date"] = format_datetime(datetime.now().astimezone())
-        # Derived from the idempotency key: a message resent after a crash is recognisably the same one.
-        msg["Message-ID"] = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
-        msg["Auto-Submitted"] = "auto-generated"
+        headers = [
+            ("From", formataddr((self.settings.site_name, sender), charset="utf-8")),
+            ("To", to),
+            ("Subject", subject),
+            ("Date", format_datetime(datetime.now().astimezone())),
+            # Derived from the idempotency key: a message resent after a crash is recognisably the same one.
+            ("Message-ID", f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"),
+            ("Auto-Submitted", "auto-generated"),
+        ]
         if links is not None:  # RFC 8058 one-click unsubscribe, and RFC 2369's mailto beside it
-            msg["List-Id"] = f"{self.settings.site_name} digest <digest.{domain}>"
-            msg["List-Unsubscribe"] = f"<{links.unsubscribe}>, <mailto:{sender}?subject=unsubscribe>"
-            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        msg.set_content(text)
-        msg.add_alternative(html, subtype="html")
-        return msg.as_bytes()
+            headers += [
+                ("List-Id", f"{self.settings.site_name} digest <digest.{domain}>"),
+                ("List-Unsubscribe", f"<{links.unsubscribe}>,\r\n <mailto:{sender}?subject=unsubscribe>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ]
+        return mime_alternative(headers, text, html)
+
+
+def _header(name: str, value: str) -> bytes:
+    """Return one header line; a value carrying a line break of its own is refused (no header injection)."""
+    if "\n" in value.replace("\r\n ", "") or "\r" in value.replace("\r\n ", ""):
+        raise ValueError(f"a line break in the {name} header")
+    if not value.isascii():
+        value = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")  # RFC 2047 encoded words
+    return f"{name}: {value}\r\n".encode("ascii")
+
+
+def _part(kind: str, body: str) -> bytes:
+    encoded = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+    return (f"Content-Type: text/{kind}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+            + encoded)
+
+
+def mime_alternative(headers: list[tuple[str, str]], text: str, html: str) -> bytes:
+    """Return a multipart/alternative message (RFC 2046) with a text and an HTML part, CRLF line ends.
+
+    Written here rather than with email.message: that package takes ~7 ms a
+    message (1 ms with the legacy API) to render what is the same skeleton
+    every time, and a digest run writes tens of thousands. The parts are
+    base64 (any UTF-8 survives any relay); tests parse the result with the
+    standard library's parser.
+    """
+    boundary = f"=_pf_{secrets.token_hex(12)}"
+    head = b"".join(_header(name, value) for name, value in headers)
+    return b"".join([
+        head, b"MIME-Version: 1.0\r\n",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode(),
+        f"--{boundary}\r\n".encode(), _part("plain", text.replace("\r\n", "\n").replace("\n", "\r\n")),
+        f"--{boundary}\r\n".encode(), _part("html", html.replace("\r\n", "\n").replace("\n", "\r\n")),
+        f"--{boundary}--\r\n".encode(),
+    ])

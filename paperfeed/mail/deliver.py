@@ -115,7 +115,7 @@ def _send_one(engine: Engine, settings: Settings, smtp: smtplib.SMTP | None, mes
             continue
         with engine.begin() as conn:
             mark_sent(conn, message.id, clock())
-            if message.subscription_id is not None:
+            if message.subscription_id is not None and message.bounces:
                 record_delivery(conn, message.subscription_id)
         report.sent += 1
         report.error = None

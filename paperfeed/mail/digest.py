@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from paperfeed.mail.compose import Composer
 from paperfeed.progress import progress_bar
 from paperfeed.store.listings import Paper, latest_day, papers_in_categories, papers_listed, trending_papers
-from paperfeed.store.outbox import enqueue, queued_keys
+from paperfeed.store.outbox import enqueue_many, queued_keys
 from paperfeed.store.subscriptions import (
     MAX_COUNT,
     Preferences,
@@ -97,20 +97,21 @@ def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: 
                 pools[shape] = candidates(conn, s.prefs, now)
     bar = progress_bar(total=len(todo), desc="digests", unit="digest")
     for start in range(0, len(todo), BATCH):
+        messages, picked = [], []
+        for s in todo[start:start + BATCH]:
+            shape = Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
+            chosen = pick(pools[shape], sent[s.id], s.prefs.count)
+            if not chosen:
+                plan.empty += 1
+                continue
+            edition = edition_of(s.prefs.frequency, day)
+            messages.append((keys[s.id], s.email, build_digest(composer, s, chosen, edition, day), s.id))
+            picked.append((s.id, [p.id for p in chosen], edition))
+        # The messages and the record of what they carry commit together: all of a batch, or none of it.
         with engine.begin() as conn:
-            for s in todo[start:start + BATCH]:
-                shape = Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
-                chosen = pick(pools[shape], sent[s.id], s.prefs.count)
-                if not chosen:
-                    plan.empty += 1
-                    continue
-                edition = edition_of(s.prefs.frequency, day)
-                message = build_digest(composer, s, chosen, edition, day)
-                if enqueue(conn, keys[s.id], s.email, message, s.id, now):
-                    remember_sent(conn, s.id, [p.id for p in chosen], edition)
-                    plan.queued += 1
-                else:
-                    plan.already += 1
+            enqueue_many(conn, messages, now)
+            remember_sent(conn, picked)
+        plan.queued += len(messages)
         bar.update(min(BATCH, len(todo) - start))
     bar.close()
     return plan

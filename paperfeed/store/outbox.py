@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperfeed.store.db import upsert
-from paperfeed.store.schema import outbox
+from paperfeed.store.schema import outbox, subscriptions
 
 MAX_ATTEMPTS = 8  # temporary failures before a message is given up
 FIRST_RETRY = timedelta(minutes=2)
@@ -29,6 +29,7 @@ class Outgoing:
     recipient: str
     message: bytes
     attempts: int
+    bounces: int  # the subscription's bounces in a row (0 when none or no subscription)
 
 
 def enqueue(conn: Connection, key: str, recipient: str, message: bytes, subscription_id: int | None,
@@ -41,6 +42,14 @@ def enqueue(conn: Connection, key: str, recipient: str, message: bytes, subscrip
     return row is not None
 
 
+def enqueue_many(conn: Connection, messages: list[tuple[str, str, bytes, int | None]], now: datetime) -> None:
+    """Queue (key, recipient, message, subscription id) rows in one statement; known keys are skipped."""
+    if messages:
+        conn.execute(upsert(conn, outbox).on_conflict_do_nothing(index_elements=["key"]), [
+            {"key": key, "recipient": to, "message": body, "subscription_id": sub, "status": "pending",
+             "attempts": 0, "next_attempt_at": now, "created_at": now} for key, to, body, sub in messages])
+
+
 def queued_keys(conn: Connection, keys: list[str]) -> set[str]:
     out: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -51,13 +60,15 @@ def queued_keys(conn: Connection, keys: list[str]) -> set[str]:
 def due(conn: Connection, now: datetime, after_id: int = 0, limit: int = 200,
         keys: list[str] | None = None) -> list[Outgoing]:
     """Return pending messages whose time has come, oldest first, after `after_id`."""
+    bounces = sa.func.coalesce(subscriptions.c.bounces, 0).label("bounces")
     stmt = (sa.select(outbox.c.id, outbox.c.key, outbox.c.subscription_id, outbox.c.recipient, outbox.c.message,
-                      outbox.c.attempts)
+                      outbox.c.attempts, bounces)
+            .select_from(outbox.outerjoin(subscriptions, subscriptions.c.id == outbox.c.subscription_id))
             .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now, outbox.c.id > after_id)
             .order_by(outbox.c.id).limit(limit))
     if keys is not None:
         stmt = stmt.where(outbox.c.key.in_(keys))
-    return [Outgoing(r.id, r.key, r.subscription_id, r.recipient, bytes(r.message), r.attempts)
+    return [Outgoing(r.id, r.key, r.subscription_id, r.recipient, bytes(r.message), r.attempts, r.bounces)
             for r in conn.execute(stmt)]
 
 

@@ -193,7 +193,8 @@ def sent_papers(conn: Connection, subscription_ids: list[int]) -> dict[int, set[
     return out
 
 
-def remember_sent(conn: Connection, subscription_id: int, paper_ids: list[int], edition: str) -> None:
-    if paper_ids:
-        conn.execute(upsert(conn, digest_papers).on_conflict_do_nothing(),
-                     [{"subscription_id": subscription_id, "paper_id": p, "edition": edition} for p in paper_ids])
+def remember_sent(conn: Connection, sent: list[tuple[int, list[int], str]]) -> None:
+    """Record (subscription id, paper ids, edition) of digests queued: those papers are not sent to them again."""
+    rows = [{"subscription_id": sub, "paper_id": p, "edition": edition} for sub, ids, edition in sent for p in ids]
+    if rows:
+        conn.execute(upsert(conn, digest_papers).on_conflict_do_nothing(), rows)
