@@ -43,6 +43,8 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_timeout: float = 30.0
+    api_requests_per_minute: int = 600  # per client address, without a token (per worker)
+    api_token_requests_per_minute: int = 1200  # per personal API token (per worker)
     mail_from: str = ""  # the From address of every mail, e.g. papers@example.org
 
     @classmethod

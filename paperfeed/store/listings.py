@@ -126,6 +126,33 @@ def papers_listed(conn: Connection, first: date, last: date, sort: str = "votes"
     return _papers(conn, stmt), int(total)
 
 
+def papers_page(conn: Connection, *, first: date | None = None, last: date | None = None,
+                submitted_by: int | None = None, sort: str = "new", limit: int = 50, offset: int = 0) -> list[Paper]:
+    """Return a page of listed papers (no count: for the API, which pages without one)."""
+    stmt = _select().where(VISIBLE)
+    if first is not None:
+        stmt = stmt.where(papers.c.listed_on >= first)
+    if last is not None:
+        stmt = stmt.where(papers.c.listed_on <= last)
+    if submitted_by is not None:
+        stmt = stmt.where(papers.c.submitted_by == submitted_by)
+    return _papers(conn, _order(stmt, sort).limit(limit).offset(offset))
+
+
+def papers_after(conn: Connection, after_id: int, limit: int, *, category: str | None = None,
+                 first: date | None = None, last: date | None = None) -> list[Paper]:
+    """Return papers in id order after `after_id`: a stable walk over the whole store, for mirrors."""
+    stmt = _select().where(papers.c.id > after_id, VISIBLE)
+    if category:
+        stmt = stmt.where(papers.c.id.in_(sa.select(paper_categories.c.paper_id)
+                                          .where(paper_categories.c.category == category)))
+    if first is not None:
+        stmt = stmt.where(papers.c.listed_on >= first)
+    if last is not None:
+        stmt = stmt.where(papers.c.listed_on <= last)
+    return _papers(conn, stmt.order_by(papers.c.id).limit(limit))
+
+
 def trending_papers(conn: Connection, now: datetime, limit: int = 50) -> list[tuple[Paper, float]]:
     """Return papers ranked by trending.trending_score, with their scores.
 

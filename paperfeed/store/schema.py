@@ -283,3 +283,17 @@ feed_tokens = sa.Table(
     sa.Column("token", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+
+# Personal API tokens (api/): only a SHA-256 of each is kept; the token is shown once.
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_used_at", sa.DateTime),
+    sa.Column("revoked_at", sa.DateTime),
+    sa.Index("ix_api_tokens_user_id", "user_id"),
+)

@@ -14,6 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import paperfeed
+from paperfeed.api import routes as api_routes
+from paperfeed.api.errors import error_response
+from paperfeed.api.limits import ApiLimits, is_api
 from paperfeed.mail.compose import Composer
 from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
@@ -43,6 +46,13 @@ from paperfeed.web.security import CSRF_COOKIE, Security
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SUBSCRIBES_PER_HOUR = 10  # per client address: enough for a person, too few to mail-bomb with
+
+API_DESCRIPTION = """Papers as JSON. `/api/daily_papers`, `/api/papers/search`, `/api/papers/{id}` and
+`/papers/{id}.md` answer like the Hugging Face papers API, so its `huggingface_hub` client works when pointed
+here (`HF_ENDPOINT` or `HfApi(endpoint=...)`). Writing needs a personal token from your settings page, sent as
+`Authorization: Bearer pf_...`. Errors are `{"error": "..."}` with the same text in `X-Error-Message`.
+Requests are limited per address and per token; every answer says how many are left in `RateLimit-*` headers,
+and a 429 says when to come back in `Retry-After`."""
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -98,12 +108,14 @@ class VisitorCookies:
         await self.app(scope, receive, send_with_headers)
 
 
-def katex_dir(settings: Settings) -> Path | None:
-    """Return KaTeX's dist folder (installed from npm beside the package), or None."""
-    candidates = [Path(settings.katex_dir)] if settings.katex_dir else []
-    candidates.append(Path(paperfeed.__file__).resolve().parents[1] / "node_modules" / "katex" / "dist")
+def npm_dir(settings: Settings, package: str, marker: str) -> Path | None:
+    """Return the folder of an npm package's files (installed by `npm ci` beside the package), or None."""
+    root = Path(paperfeed.__file__).resolve().parents[1] / "node_modules" / package
+    candidates = [root / "dist"] if package == "katex" else [root]
+    if package == "katex" and settings.katex_dir:
+        candidates.insert(0, Path(settings.katex_dir))
     for c in candidates:
-        if (c / "katex.min.js").exists():
+        if (c / marker).exists():
             return c
     return None
 
@@ -114,7 +126,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     `arxiv` is the client submissions fetch papers with; tests pass one serving fixtures.
     """
     settings = settings or Settings.from_env()
-    app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=f"{settings.site_name} API", version=paperfeed.__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", description=API_DESCRIPTION)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.security = Security.from_settings(settings)
@@ -124,7 +137,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.state.subscribe_limits = RateLimiter(SUBSCRIBES_PER_HOUR, 3600)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.install(templates.env)
-    katex = katex_dir(settings)
+    katex = npm_dir(settings, "katex", "katex.min.js")
+    swagger = npm_dir(settings, "swagger-ui-dist", "swagger-ui-bundle.js")
     templates.env.globals["katex"] = katex is not None
     app.state.templates = templates
 
@@ -133,10 +147,16 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
         app.mount("/vendor/katex", StaticFiles(directory=str(katex)), name="katex")
     else:
         log.warning("KaTeX not found (run `npm ci`): TeX is shown as source")
+    if swagger is not None:
+        app.mount("/vendor/swagger-ui", StaticFiles(directory=str(swagger)), name="swagger-ui")
+    templates.env.globals["api_docs"] = swagger is not None
 
+    # The API first: /papers/{id}.md must be matched before the paper page's /papers/{id}.
+    app.include_router(api_routes.router)
+    app.include_router(api_routes.write)
     for module in (daily, papers, browse, accounts, settings_routes, collections, submit, admin, search, subscribe,
                    feeds):
-        app.include_router(module.router)
+        app.include_router(module.router, include_in_schema=False)
 
     @app.exception_handler(SignInRequired)
     async def to_sign_in(request: Request, exc: SignInRequired):  # type: ignore[no-untyped-def]
@@ -144,6 +164,11 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        if is_api(request):
+            message = exc.detail if isinstance(exc.detail, str) else "This request cannot be answered."
+            if exc.status_code == 404 and message == "Not Found":
+                message = "There is no such API endpoint."
+            return error_response(exc.status_code, message, getattr(exc, "headers", None))
         titles = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 429: "Slow down"}
         message = exc.detail if isinstance(exc.detail, str) else "Something is wrong with this request."
         if exc.status_code == 404 and message == "Not Found":
@@ -155,6 +180,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()[:5])
+        if is_api(request):
+            return error_response(400, f"This request is malformed: {problems}.")
         return render(request, "error.html", {"title": "Bad request", "status": 400,
                                               "message": f"This request is malformed ({problems})."},
                       status_code=400)
@@ -162,9 +189,15 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):  # type: ignore[no-untyped-def]
         log.error("error serving %s", request.url.path, exc_info=exc)
+        if is_api(request):
+            return error_response(500, "The server hit an error. It has been logged; please try again.")
         return templates.TemplateResponse(request, "error.html", {
             "title": "Something broke", "status": 500, "visitor": None, "settings": settings,
             "message": "The server hit an error. It has been logged; please try again."}, status_code=500)
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs(request: Request):  # type: ignore[no-untyped-def]
+        return render(request, "api_docs.html", {})
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -173,4 +206,6 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     # Starlette wraps in reverse order: VisitorCookies runs first, then the page cache.
     app.add_middleware(PageCache, seconds=settings.page_cache_seconds)
     app.add_middleware(VisitorCookies, security=app.state.security)
+    app.add_middleware(ApiLimits, per_address=settings.api_requests_per_minute,
+                       per_token=settings.api_token_requests_per_minute)
     return app

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
+from paperfeed.store.community import user_claims, user_collections
+from paperfeed.store.listings import papers_by_ids, papers_submitted_by
 from paperfeed.store.users import (
     AccountError,
     create_session,
@@ -113,3 +115,19 @@ def signout(visitor: VisitorDep, engine: EngineDep) -> Response:
     response = redirect("/")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/users/{username}")
+def profile(request: Request, visitor: VisitorDep, engine: EngineDep, username: str) -> Response:
+    with engine.connect() as conn:
+        user = user_by_name(conn, username)
+        if user is None:
+            raise HTTPException(404, "There is no such user.")
+        claims = user_claims(conn, user.id, status="confirmed")
+        authored = papers_by_ids(conn, [c.paper_id for c in claims])
+        submitted = papers_submitted_by(conn, user.id)
+        own = visitor.user is not None and visitor.user.id == user.id
+        collections = user_collections(conn, user.id, public_only=not own)
+    return render(request, "profile.html", {"profile": user, "authored": authored, "submitted": submitted,
+                                            "collections": collections})
+

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from paperfeed.store.api_tokens import create_token, revoke_token, user_tokens
 from paperfeed.store.subscriptions import Preferences, subscriptions_of_user
 from paperfeed.store.users import end_other_sessions, feed_token, password_hash_of, set_password_hash
 from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, VisitorDep, now, redirect, render, security_of
@@ -16,20 +17,22 @@ router = APIRouter()
 
 
 def _page(request: Request, engine, user, *, error: str | None = None, done: str = "",  # type: ignore[no-untyped-def]
-          status_code: int = 200) -> Response:
+          new_token: str | None = None, status_code: int = 200) -> Response:
     composer = request.app.state.composer
     with engine.begin() as conn:
         subs = subscriptions_of_user(conn, user.id)
         token = feed_token(conn, user.id, now())
+        tokens = user_tokens(conn, user.id)
     return render(request, "settings.html", {
         "error": error, "done": done, "subscriptions": [(s, composer.links(s, base="").manage) for s in subs],
         "feed_url": f"{str(request.base_url).rstrip('/')}/feeds/private/{token}", "prefs": Preferences(),
+        "tokens": tokens, "new_token": new_token,
     }, status_code=status_code)
 
 
 @router.get("/settings")
 def settings_page(request: Request, user: UserDep, engine: EngineDep, done: str = "") -> Response:
-    return _page(request, engine, user, done=done if done in ("password", "feed") else "")
+    return _page(request, engine, user, done=done if done in ("password", "feed", "revoked") else "")
 
 
 @router.post("/settings/password", dependencies=[CsrfDep])
@@ -58,3 +61,22 @@ def renew_feed(user: UserDep, engine: EngineDep) -> Response:
     with engine.begin() as conn:
         feed_token(conn, user.id, now(), renew=True)
     return redirect("/settings?done=feed")
+
+
+@router.post("/settings/tokens", dependencies=[CsrfDep])
+def new_token(request: Request, user: UserDep, engine: EngineDep,
+              name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Make a personal API token and show it, once: only its hash is kept."""
+    try:
+        with engine.begin() as conn:
+            token = create_token(conn, user.id, name, now())
+    except ValueError as exc:
+        return _page(request, engine, user, error=str(exc), status_code=400)
+    return _page(request, engine, user, new_token=token)
+
+
+@router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfDep])
+def revoke(user: UserDep, engine: EngineDep, token_id: int) -> Response:
+    with engine.begin() as conn:
+        revoke_token(conn, user.id, token_id, now())
+    return redirect("/settings?done=revoked")

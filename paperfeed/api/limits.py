@@ -1,0 +1,62 @@
+"""Rate limits on the API, per personal token and per client address, with the RateLimit headers.
+
+Plain ASGI in front of /api/: a flood is turned away before any routing or
+database work. Counters live in each worker's memory (web/limits.py): with N
+workers a client may get up to N times the limit, which is safe to lose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from paperfeed.web.limits import RateLimiter, Verdict
+
+
+def is_api(request) -> bool:  # type: ignore[no-untyped-def]
+    return request.url.path.startswith("/api/")
+
+
+def _key(scope: Scope) -> tuple[str, bool]:
+    """Return who is asking: their token (hashed: never kept in the clear) or else their address."""
+    for name, value in scope["headers"]:
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            return "t:" + hashlib.sha256(value[7:].strip()).hexdigest()[:32], True
+    client = scope.get("client")
+    return "a:" + (client[0] if client else "unknown"), False
+
+
+def _headers(verdict: Verdict) -> list[tuple[bytes, bytes]]:
+    return [(b"ratelimit-limit", str(verdict.limit).encode()),
+            (b"ratelimit-remaining", str(verdict.remaining).encode()),
+            (b"ratelimit-reset", str(verdict.retry_after).encode())]
+
+
+class ApiLimits:
+    def __init__(self, app: ASGIApp, per_address: int, per_token: int, seconds: float = 60.0) -> None:
+        self.app = app
+        self.addresses = RateLimiter(per_address, seconds)
+        self.tokens = RateLimiter(per_token, seconds)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        key, by_token = _key(scope)
+        verdict = (self.tokens if by_token else self.addresses).hit(key)
+        if not verdict.allowed:
+            message = "Too many requests: wait a little (see Retry-After) and try again."
+            await send({"type": "http.response.start", "status": 429, "headers": [
+                (b"content-type", b"application/json"), (b"retry-after", str(verdict.retry_after).encode()),
+                (b"x-error-message", message.encode()), *_headers(verdict)]})
+            await send({"type": "http.response.body", "body": orjson.dumps({"error": message})})
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *_headers(verdict)]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
