@@ -15,8 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from paperfeed.web.limits import RateLimiter, Verdict
 
 
+def is_api_path(path: str) -> bool:
+    """The API's addresses: /api/… and the markdown pages /papers/{id}.md."""
+    return path.startswith("/api/") or (path.startswith("/papers/") and path.endswith(".md"))
+
+
 def is_api(request) -> bool:  # type: ignore[no-untyped-def]
-    return request.url.path.startswith("/api/")
+    return is_api_path(request.url.path)
 
 
 def _key(scope: Scope) -> tuple[str, bool]:
@@ -41,7 +46,7 @@ class ApiLimits:
         self.tokens = RateLimiter(per_token, seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http" or not is_api_path(scope["path"]):
             await self.app(scope, receive, send)
             return
         key, by_token = _key(scope)

@@ -188,8 +188,13 @@ def paper_info(engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)])
         return _json(paper_info_json(paper, keywords_of(conn, [paper.id]).get(paper.id, [])))
 
 
+_ERROR_JSON = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
 @router.get("/papers/{arxiv_id:path}.md", response_class=PlainTextResponse,
-            summary="One paper as markdown (Hugging Face compatible)")
+            summary="One paper as markdown (Hugging Face compatible)", responses={
+                200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "Markdown"},
+                **{code: {"content": _ERROR_JSON, "description": ERRORS[code]["description"]} for code in ERRORS}})
 def paper_markdown_page(request: Request, engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]
                         ) -> PlainTextResponse:
     with engine.connect() as conn:

@@ -12,7 +12,7 @@ from tests.web import conftest as web
 from tests.web.conftest import LiveServer, post, sign_up
 
 # The site fixtures of the web tests, shared.
-app_settings, site, client = web.app_settings, web.site, web.client
+app_settings, site, client, other_client = web.app_settings, web.site, web.client, web.other_client
 
 
 @pytest.fixture
