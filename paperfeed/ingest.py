@@ -11,15 +11,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.progress import progress_bar
 from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id, utc_naive
-from paperfeed.sources import arxiv_api, oai, sample, snapshot
+from paperfeed.sources import arxiv_api, hf_daily, oai, sample, snapshot
 from paperfeed.sources.http import Polite, SourceError
 from paperfeed.store.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from paperfeed.store.listings import get_paper, mark_submitted
 from paperfeed.store.papers import UpsertCounts, fill_missing_lookups, upsert_papers
+from paperfeed.store.schema import papers
 
 BATCH = 2000
 KEEP_PROBLEMS = 100  # problems listed in a summary; all are counted
@@ -104,6 +106,22 @@ def ingest_arxiv_ids(engine: Engine, http: Polite, url: str, ids: Sequence[str])
     missing = sorted(wanted - seen)
     if missing:
         summary.notes.append(f"not found on arXiv: {', '.join(missing)}")
+    return summary
+
+
+def mirror_daily_papers(engine: Engine, http: Polite, base_url: str, arxiv: Polite, arxiv_url: str, *,
+                        day: date | None = None, week: str | None = None, fetch_arxiv: bool = True) -> IngestSummary:
+    """Store the papers a Hugging Face-compatible server lists for a day or week, with their upvotes and
+    listing days, then fetch from arXiv what its list lacks (categories, versions) for papers new here."""
+    summary = ingest_records(engine, hf_daily.read_daily_papers(http, base_url, day=day, week=week))
+    if fetch_arxiv:
+        with engine.connect() as conn:
+            lacking = list(conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.source == hf_daily.SOURCE))
+                           .scalars())
+        if lacking:
+            found = ingest_arxiv_ids(engine, arxiv, arxiv_url, lacking)
+            summary.notes.append(f"arXiv metadata for {found.counts.updated + found.counts.inserted} papers")
+            summary.notes.extend(found.notes)
     return summary
 
 

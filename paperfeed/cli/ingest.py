@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,10 +11,18 @@ from sqlalchemy.engine import Engine
 
 from paperfeed.cli.context import arxiv_http, load_settings, open_store
 from paperfeed.cli.search import update_indexes
-from paperfeed.ingest import IngestSummary, harvest_oai, import_snapshot, ingest_arxiv_ids, ingest_arxiv_query
+from paperfeed.ingest import (
+    IngestSummary,
+    harvest_oai,
+    import_snapshot,
+    ingest_arxiv_ids,
+    ingest_arxiv_query,
+    mirror_daily_papers,
+)
 from paperfeed.records import InvalidArxivId
 from paperfeed.sources.arxiv_api import SORT_BY, SORT_ORDER
-from paperfeed.sources.http import SourceError
+from paperfeed.sources.hf_daily import DailyPapersError
+from paperfeed.sources.http import Polite, RateLimiter, SourceError, make_client
 
 
 def _report(summary: IngestSummary, engine: Engine, index: bool = True) -> None:
@@ -95,3 +104,28 @@ def ingest_snapshot(path: Path, index: bool) -> None:
     """Import the bulk metadata snapshot (JSON lines, plain or gzipped). Bad lines are reported and skipped."""
     engine = open_store(load_settings())
     _report(import_snapshot(engine, path), engine, index)
+
+
+@ingest.command("hf-daily")
+@click.option("--date", "day", callback=_day, metavar="DATE", help="The day, e.g. 2026-04-06.")
+@click.option("--week", metavar="WEEK", help="The ISO week, e.g. 2026-W14.")
+@click.option("--base-url", default="https://huggingface.co", show_default=True,
+              help="A Hugging Face-compatible server (another paperfeed site works too).")
+@click.option("--no-arxiv", is_flag=True, help="Keep the list's own metadata; fetch nothing from arXiv.")
+def ingest_hf_daily(day: date | None, week: str | None, base_url: str, no_arxiv: bool) -> None:
+    """Mirror a daily-papers list: its papers, upvotes and listing days, then arXiv's metadata for them."""
+    if bool(day) == bool(week):
+        raise click.UsageError("give either --date or --week")
+    if week and not re.fullmatch(r"\d{4}-W\d{2}", week):
+        raise click.BadParameter(f"{week!r} is not a week like 2026-W14", param_hint="--week")
+    settings = load_settings()
+    engine = open_store(settings)
+    client = make_client(settings)
+    # Not arXiv: its own pace (1 request a second), the same retries.
+    http = Polite(client, RateLimiter(1.0), settings.http_retries)
+    try:
+        summary = mirror_daily_papers(engine, http, base_url, arxiv_http(settings), settings.arxiv_api_url,
+                                      day=day, week=week, fetch_arxiv=not no_arxiv)
+    except (SourceError, DailyPapersError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report(summary, engine)

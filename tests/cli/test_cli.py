@@ -24,7 +24,8 @@ def run(database_url):
 
 
 @pytest.mark.parametrize("command", [[], ["init"], ["ingest"], ["ingest", "arxiv"], ["ingest", "oai"],
-                                     ["ingest", "snapshot"], ["serve"], ["stats"], ["index"], ["search"],
+                                     ["ingest", "snapshot"], ["ingest", "hf-daily"], ["serve"], ["stats"], ["index"],
+                                     ["search"],
                                      ["users"], ["users", "add"], ["digest"], ["digest", "send"],
                                      ["digest", "preview"], ["digest", "status"], ["digest", "unsubscribe"]])
 def test_every_command_explains_itself(command):
