@@ -34,6 +34,7 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     session_days: int = 30
+    threads: int = 4  # threads a web worker runs handlers on (see docs/architecture.md: fewer is faster)
     page_cache_seconds: float = 10.0  # how long anonymous pages are reused (0: never)
     embed_after_ingest: int = 2000  # newest papers embedded right after an ingest; the rest by `paperfeed index`
     chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
@@ -77,6 +78,8 @@ class Settings:
             raise SettingsError("PAPERFEED_DATABASE_URL must not be empty")
         if self.secret_key and len(self.secret_key) < 32:
             raise SettingsError("PAPERFEED_SECRET_KEY must have at least 32 characters")
+        if not 1 <= self.threads <= 256:
+            raise SettingsError("PAPERFEED_THREADS must be from 1 to 256")
         if self.smtp_tls not in ("starttls", "ssl", "none"):
             raise SettingsError("PAPERFEED_SMTP_TLS must be starttls, ssl or none")
         if not 0 < self.smtp_port < 65536:

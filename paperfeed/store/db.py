@@ -36,7 +36,9 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False}
-        engine = sa.create_engine(parsed, **kwargs)
+        # As many kept connections as the web's thread pool has threads: a SQLite connection is cheap to keep
+        # and costly to open (pragmas, schema), and the default pool of 5 closed its overflow after each use.
+        engine = sa.create_engine(parsed, pool_size=40, max_overflow=0, pool_timeout=60, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":

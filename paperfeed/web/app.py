@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
@@ -16,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import paperfeed
 from paperfeed.api import routes as api_routes
 from paperfeed.api.errors import error_response
-from paperfeed.api.limits import ApiLimits, is_api
+from paperfeed.api.limits import ApiLimits, is_api, is_api_path
 from paperfeed.mail.compose import Composer
 from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
@@ -89,7 +91,8 @@ class VisitorCookies:
                     continue
                 if CSRF_COOKIE in jar:
                     token = jar[CSRF_COOKIE].value
-        fresh = not self.security.valid_csrf_cookie(token)
+        # API clients get no cookie: they post with a token, never a form.
+        fresh = not self.security.valid_csrf_cookie(token) and not is_api_path(scope["path"])
         if fresh:
             token = self.security.new_csrf_cookie()
         scope.setdefault("state", {})["csrf"] = token
@@ -126,8 +129,16 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     `arxiv` is the client submissions fetch papers with; tests pass one serving fixtures.
     """
     settings = settings or Settings.from_env()
-    app = FastAPI(title=f"{settings.site_name} API", version=paperfeed.__version__, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json", description=API_DESCRIPTION)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
+        # Handlers are CPU-bound Python: with anyio's default 40 threads they fight over the GIL and a worker
+        # serves a third of what it does with a few (bench/api.py; docs/architecture.md).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
+    app = FastAPI(lifespan=lifespan, title=f"{settings.site_name} API", version=paperfeed.__version__,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", description=API_DESCRIPTION)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.security = Security.from_settings(settings)

@@ -1,13 +1,14 @@
 """A short-lived cache of the pages anonymous visitors see.
 
 Most readers of a daily papers site are not signed in, and they all see the
-same page. Such pages carry nothing of the visitor (no CSRF token, no votes of
-theirs), so this worker keeps each one for a few seconds and answers repeats
-before any routing or database work. Signed-in visitors (a session cookie)
-and anything but a GET of an HTML page bypass it. Any write through this
-worker clears it; other workers' copies expire by age, so an anonymous reader
-may see a vote count that is a few seconds old. Safe to lose: it is only a
-copy of what the store says.
+same page; most API reads (scripts, feed bots) carry no token either. Such
+answers carry nothing of the visitor (no CSRF token, no votes of theirs), so
+this worker keeps each one for a few seconds and answers repeats before any
+routing or database work. Signed-in visitors (a session cookie), API calls
+with a token, and anything but a GET of an HTML page (or of JSON under /api/)
+bypass it. Any write through this worker clears it; other workers' copies
+expire by age, so an anonymous reader may see a vote count that is a few
+seconds old. Safe to lose: it is only a copy of what the store says.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ class PageCache:
     def _cacheable(self, scope: Scope) -> bool:
         if scope["method"] not in ("GET", "HEAD") or self.seconds <= 0:
             return False
-        return not any(name == b"cookie" and _SESSION in value for name, value in scope["headers"])
+        # A session cookie or an API token makes the answer the asker's own.
+        return not any((name == b"cookie" and _SESSION in value) or name == b"authorization"
+                       for name, value in scope["headers"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,7 +101,8 @@ class PageCache:
 
     def _keep(self, scope: Scope, key: bytes, started: dict, body: bytes) -> None:
         headers = list(started.get("headers", []))
-        html = any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+        kinds = (b"text/html", b"application/json") if scope["path"].startswith("/api/") else (b"text/html",)
+        html = any(n == b"content-type" and v.startswith(kinds) for n, v in headers)
         # A page that carries this visitor's CSRF token (a form) or sets a cookie is theirs alone.
         token = scope.get("state", {}).get("csrf", "")
         personal = any(n == b"set-cookie" for n, _ in headers) or bool(token and token.encode() in body)

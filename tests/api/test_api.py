@@ -149,3 +149,13 @@ def test_openapi_and_docs(used_site, client):
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
     assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_anonymous_reads_are_cached_briefly_and_token_reads_never(used_site, client, other_client):
+    first = other_client.get("/api/daily_papers?limit=3")
+    assert "set-cookie" not in first.headers  # API clients get no cookies
+    assert other_client.get("/api/daily_papers?limit=3").headers.get("x-cache") == "hit"
+    auth = {"Authorization": f"Bearer {new_token(client)}"}
+    assert other_client.get("/api/collections", headers=auth).headers.get("x-cache") is None
+    assert other_client.get("/api/collections", headers=auth).headers.get("x-cache") is None
+    assert other_client.get("/api/daily_papers?limit=3", headers=auth).headers.get("x-cache") is None

@@ -101,3 +101,23 @@ def test_readable_on_a_phone(page: Page, live_site):
     page.goto(live_site.url + "/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375  # nothing forces sideways scrolling
+
+
+def test_the_api_reference_draws_under_the_content_security_policy(page: Page, live_site):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_site.url + "/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=15000)
+    assert page.locator(".opblock").count() >= 10
+    expect(page.get_by_text("/api/daily_papers").first).to_be_visible()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_subscribing_from_the_footer(page: Page, live_site):
+    page.goto(live_site.url + "/")
+    page.get_by_label("Get trending papers in your inbox").fill("reader@example.org")
+    page.get_by_role("contentinfo").get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_label("Email address")).to_have_value("reader@example.org")
+    page.get_by_label("Weekly").check()
+    page.locator("#main").get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()

@@ -1,0 +1,103 @@
+"""API speed: python bench/api.py [--records N] [--seconds S] [--connections C]
+
+Over a store of N synthetic papers (default 100,000; the same corpus as
+bench/pages.py), with C concurrent connections (default 32), wrk drives:
+
+  bare                      a bare Starlette JSON endpoint under the same uvicorn (the baseline)
+  /api/daily_papers         the latest papers, 50 of them, as the Hugging Face client asks
+  /api/daily_papers?date=   one day
+  /api/papers/search?q=     a keyword query (no embeddings: synthetic text has no meaning to embed)
+  /api/papers/{id}          one paper
+
+each as an anonymous client sees it (the short response cache on) and with
+the cache off (every request reaches the store), printing requests per
+second, p50 and p99 latency and the ratio to the bare endpoint. The API's
+rate limits are lifted for the run. Goal: /api/daily_papers at no less than
+half the bare rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pages import build_store, free_port, wait_for, wrk  # the same store and load generator as the page benchmark
+
+BARE_APP = """
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+async def hello(request):
+    return JSONResponse([{"id": "2604.00001", "title": "bare", "upvotes": 1}])
+
+app = Starlette(routes=[Route("/", hello)])
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workdir", default="")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paperfeed-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    url = build_store(workdir, args.records)
+    print(f"store of {args.records:,} papers ready in {time.perf_counter() - t0:.0f} s")
+    (workdir / "bare_json.py").write_text(BARE_APP)
+    procs = []
+    try:
+        bare_port = free_port()
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bare_json:app", "--port", str(bare_port), "--no-access-log",
+             "--log-level", "warning"], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+        wait_for(f"http://127.0.0.1:{bare_port}/", procs[-1])
+        servers = {}
+        for label, cache in (("cached", "10"), ("uncached", "0")):
+            port = free_port()
+            env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "PAPERFEED_PAGE_CACHE_SECONDS": cache,
+                   "PAPERFEED_DATA_DIR": str(workdir), "PAPERFEED_API_REQUESTS_PER_MINUTE": "1000000000"}
+            procs.append(subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port),
+                                           "--no-access-log"], env=env, stdout=subprocess.PIPE,
+                                          stderr=subprocess.STDOUT))
+            wait_for(f"http://127.0.0.1:{port}/healthz", procs[-1])
+            servers[label] = f"http://127.0.0.1:{port}"
+        latest = httpx.get(servers["uncached"] + "/api/daily_papers?limit=1").json()[0]
+        day = latest["publishedAt"][:10]
+        word = latest["title"].split()[0].lower()
+        paths = ["/api/daily_papers", f"/api/daily_papers?date={day}", f"/api/papers/search?q={word}",
+                 f"/api/papers/{latest['paper']['id']}"]
+        bare_rps, bare_p50, bare_p99 = wrk(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections)
+        print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
+        print(f"{'endpoint':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
+        print(f"{'bare Starlette JSON':44} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
+        for label in ("cached", "uncached"):
+            for path in paths:
+                rps, p50, p99 = wrk(servers[label] + path, args.seconds, args.connections)
+                name = f"{path.split('?')[0] + ('?' + path.split('?')[1][:12] if '?' in path else '')} ({label})"
+                print(f"{name:44} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+if __name__ == "__main__":
+    main()
