@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from markupsafe import Markup
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from paperfeed.records import collapse_whitespace
@@ -107,14 +108,28 @@ def _fts_string(words: list[str]) -> str:
     return '"' + " ".join(words) + '"'
 
 
-def _sqlite_match(q: Query) -> str | None:
+def _sqlite_match(q: Query, stage: str = "any") -> str | None:
+    """Return the FTS5 query of one stage (see keyword_ranked): all words, any word in titles, any word."""
     parts = [_fts_string(p) for p in q.phrases]
-    words = [w for w in q.words if w not in STOPWORDS] or q.words
+    words = _words(q)
     if words:
-        parts.append("(" + " OR ".join(_fts_string([w]) for w in words) + ")")
+        if stage == "all":
+            parts.extend(_fts_string([w]) for w in words)
+        else:
+            alternatives = "(" + " OR ".join(_fts_string([w]) for w in words) + ")"
+            parts.append(f"title : {alternatives}" if stage == "title" else alternatives)
     for author in q.authors:
         parts.extend(f"authors : {_fts_string([w])}" for w in words_of(author))
     return " AND ".join(parts) if parts else None
+
+
+def _words(q: Query) -> list[str]:
+    return [w for w in q.words if w not in STOPWORDS] or q.words
+
+
+def _stages(q: Query) -> list[str]:
+    """Which stages a query needs: one when it has a single word (or none), three otherwise."""
+    return ["all", "title", "any"] if len(_words(q)) > 1 else ["any"]
 
 
 def _filters(q: Query) -> list:  # type: ignore[type-arg]
@@ -130,30 +145,35 @@ def _filters(q: Query) -> list:  # type: ignore[type-arg]
     return where
 
 
-def _sqlite_ranked(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
-    match = _sqlite_match(q)
-    if match is None:
-        return [], 0
+def _sqlite_stage(conn: Connection, q: Query, match: str, limit: int) -> list[tuple[int, float]]:
     rank = f"bm25(papers_fts, {TITLE_WEIGHT}, {ABSTRACT_WEIGHT}, {AUTHORS_WEIGHT})"
     if not (q.categories or q.after or q.before):
         # The index alone ranks; the few hidden papers are dropped afterwards by primary key.
         # Joining every match to `papers` first costs more than the ranking itself.
-        total = conn.execute(sa.text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH :m"),
-                             {"m": match}).scalar() or 0
         rows = conn.execute(sa.text(f"SELECT rowid, {rank} AS r FROM papers_fts WHERE papers_fts MATCH :m "
                                     "ORDER BY r LIMIT :n"), {"m": match, "n": limit + HIDDEN_SLACK}).all()
         hidden = set(conn.execute(sa.select(papers.c.id).where(
             papers.c.id.in_([r[0] for r in rows]), papers.c.hidden.is_(True))).scalars())
-        return [(int(i), -float(r)) for i, r in rows if i not in hidden][:limit], int(total)
-    fts = sa.table("papers_fts", sa.column("rowid"))
-    base = (
-        sa.select(papers.c.id).select_from(fts.join(papers, papers.c.id == fts.c.rowid))
-        .where(sa.literal_column("papers_fts").op("MATCH")(match), *_filters(q))
-    )
-    total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar() or 0
-    rows = conn.execute(base.add_columns(sa.literal_column(rank).label("rank"))
+        return [(int(i), -float(r)) for i, r in rows if i not in hidden][:limit]
+    rows = conn.execute(_sqlite_filtered(q, match).add_columns(sa.literal_column(rank).label("rank"))
                         .order_by(sa.text("rank"), papers.c.id.desc()).limit(limit)).all()
-    return [(r.id, -float(r.rank)) for r in rows], int(total)
+    return [(r.id, -float(r.rank)) for r in rows]
+
+
+def _sqlite_filtered(q: Query, match: str) -> sa.Select:
+    fts = sa.table("papers_fts", sa.column("rowid"))
+    return (sa.select(papers.c.id).select_from(fts.join(papers, papers.c.id == fts.c.rowid))
+            .where(sa.literal_column("papers_fts").op("MATCH")(match), *_filters(q)))
+
+
+def _sqlite_count(conn: Connection, q: Query) -> int:
+    match = _sqlite_match(q)
+    if match is None:
+        return 0
+    if not (q.categories or q.after or q.before):
+        return conn.execute(sa.text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH :m"),
+                            {"m": match}).scalar() or 0
+    return conn.execute(sa.select(sa.func.count()).select_from(_sqlite_filtered(q, match).subquery())).scalar() or 0
 
 
 def _sqlite_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -167,13 +187,17 @@ def _sqlite_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, 
     return {int(i): (t, sn) for i, t, sn in rows}
 
 
-def _pg_tsquery(q: Query):  # type: ignore[no-untyped-def]
+def _pg_tsquery(q: Query, stage: str = "any"):  # type: ignore[no-untyped-def]
+    """Return the tsquery of one stage (see keyword_ranked): all words, any word in titles, any word."""
     parts = [sa.func.phraseto_tsquery("english", " ".join(p)) for p in q.phrases]
-    words = [w for w in q.words if w not in STOPWORDS] or q.words
     alternatives = None
-    for w in words:
+    for w in _words(q):
         term = sa.func.plainto_tsquery("english", w)
-        alternatives = term if alternatives is None else alternatives.op("||")(term)
+        if stage == "title":  # each lexeme marked :A, the title's weight
+            term = sa.cast(sa.func.regexp_replace(sa.cast(term, sa.Text), r"'([^']*)'", r"'\1':A", "g"),
+                           postgresql.TSQUERY)
+        joiner = "&&" if stage == "all" else "||"
+        alternatives = term if alternatives is None else alternatives.op(joiner)(term)
     if alternatives is not None:
         parts.append(alternatives)
     for author in q.authors:
@@ -188,18 +212,24 @@ def _pg_tsquery(q: Query):  # type: ignore[no-untyped-def]
     return query
 
 
-def _pg_ranked(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
-    tsq = _pg_tsquery(q)
+def _pg_stage(conn: Connection, q: Query, stage: str, limit: int) -> list[tuple[int, float]]:
+    tsq = _pg_tsquery(q, stage)
     if tsq is None:
-        return [], 0
+        return []
     vector = sa.literal_column("papers.search_vector")
     weights = f"{{0.1, {ABSTRACT_WEIGHT / TITLE_WEIGHT}, {AUTHORS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
-    where = (vector.op("@@")(tsq), *_filters(q))
-    total = conn.execute(sa.select(sa.func.count()).select_from(papers).where(*where)).scalar() or 0
-    rank = sa.func.ts_rank_cd(sa.literal_column(f"'{weights}'::float4[]"), vector, tsq)
-    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(*where)
+    rank = sa.func.ts_rank_cd(sa.literal_column(f"'{weights}'::float4[]"), vector, _pg_tsquery(q))
+    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(vector.op("@@")(tsq), *_filters(q))
                         .order_by(sa.desc("rank"), papers.c.id.desc()).limit(limit)).all()
-    return [(r.id, float(r.rank)) for r in rows], int(total)
+    return [(r.id, float(r.rank)) for r in rows]
+
+
+def _pg_count(conn: Connection, q: Query) -> int:
+    tsq = _pg_tsquery(q)
+    if tsq is None:
+        return 0
+    where = (sa.literal_column("papers.search_vector").op("@@")(tsq), *_filters(q))
+    return conn.execute(sa.select(sa.func.count()).select_from(papers).where(*where)).scalar() or 0
 
 
 def _pg_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -224,13 +254,45 @@ def _filtered_only(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[i
     return [(int(i), 0.0) for i in rows], int(total)
 
 
-def keyword_ranked(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
-    """Return the best `limit` (paper id, score) pairs for a query and how many papers match in all."""
+def keyword_ranked(conn: Connection, q: Query, limit: int, *,
+                   count: bool = True) -> tuple[list[tuple[int, float]], int]:
+    """Return the best `limit` (paper id, score) pairs for a query, and how many papers match in all
+    (only when `count`: counting every match of a common word costs more than ranking the best).
+
+    Ranked in stages, each asked only when the ones before found fewer than `limit`: papers with all
+    the words, then papers with any of them in the title, then papers with any of them anywhere. A
+    search engine must score every match of what it is asked; asking for all the words first, or for
+    title words, keeps that to a few hundred papers where "any word anywhere" is a tenth of a million
+    (bench/search.py). A second stage's scores are scaled below the first's lowest, so its papers
+    come after those, in their own order. When the last stage has to run (a small store, a rare
+    combination), its ranking of every match is used alone: the staging only ever saves work.
+    """
     if not q.has_text and not q.authors:
         return _filtered_only(conn, q, limit)
-    if conn.dialect.name == "postgresql":
-        return _pg_ranked(conn, q, limit)
-    return _sqlite_ranked(conn, q, limit)
+    postgres = conn.dialect.name == "postgresql"
+    ranked: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    stages = _stages(q)
+    for stage in stages:
+        if postgres:
+            found = _pg_stage(conn, q, stage, limit)
+        else:
+            match = _sqlite_match(q, stage)
+            found = _sqlite_stage(conn, q, match, limit) if match else []
+        if stage == stages[-1]:  # every match was scored after all: its ranking is the whole truth
+            ranked = found
+            break
+        fresh = [(i, s) for i, s in found if i not in seen]
+        if fresh and ranked:
+            floor, top = min(s for _, s in ranked), max(s for _, s in fresh)
+            scale = 0.999 * floor / top if top > 0 and floor > 0 else 1.0
+            fresh = [(i, s * scale if top > 0 and floor > 0 else floor - 1 - n) for n, (i, s) in enumerate(fresh)]
+        ranked += fresh
+        seen.update(i for i, _ in fresh)
+        if len(ranked) >= limit:
+            break
+    total = (_pg_count(conn, q) if postgres else _sqlite_count(conn, q)) if count else len(ranked)
+    return ranked[:limit], int(total)
 
 
 def hits_for(conn: Connection, q: Query, scored: list[tuple[int, float]]) -> list[Hit]:
@@ -258,5 +320,6 @@ def keyword_search(conn: Connection, q: Query, limit: int = 20, offset: int = 0)
     """Return a page of papers matching the query, best first, with highlighted titles and snippets."""
     if not q.has_text and not q.has_filters:
         return Results([], 0, [*q.notes, "Type a few words to search."])
-    ranked, total = keyword_ranked(conn, q, offset + limit)
+    # At least a hundred, so that the staging (keyword_ranked) stops early only on a large store.
+    ranked, total = keyword_ranked(conn, q, max(100, offset + limit))
     return Results(hits_for(conn, q, ranked[offset:offset + limit]), total, list(q.notes))
