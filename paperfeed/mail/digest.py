@@ -15,8 +15,17 @@ from sqlalchemy.engine import Connection, Engine
 
 from paperfeed.mail.compose import Composer
 from paperfeed.progress import progress_bar
-from paperfeed.store.listings import Paper, latest_day, papers_in_categories, papers_listed, trending_papers
+from paperfeed.recommend.personal import current_picks
+from paperfeed.store.listings import (
+    Paper,
+    latest_day,
+    papers_by_ids,
+    papers_in_categories,
+    papers_listed,
+    trending_papers,
+)
 from paperfeed.store.outbox import enqueue_many, queued_keys
+from paperfeed.store.picks import load_picks
 from paperfeed.store.subscriptions import (
     MAX_COUNT,
     Preferences,
@@ -61,6 +70,9 @@ def headline(site: str, prefs: Preferences, papers: list[Paper], day: date) -> t
     """Return a digest's subject and its opening line."""
     n = len(papers)
     span = f"for {nice_date(day)}" if prefs.frequency == "daily" else f"for the week of {nice_date(day)}"
+    if prefs.topic == "foryou":
+        return (f"{site}: {n} {'paper' if n == 1 else 'papers'} picked for you, {span}",
+                f"Picked for you from the latest papers, by what you upvote and collect, {span}.")
     if prefs.topic == "categories":
         shown = ", ".join(prefs.categories[:3]) + (" and more" if len(prefs.categories) > 3 else "")
         return (f"{site}: {n} new in {shown}, {span}",
@@ -79,6 +91,13 @@ def pick(pool: list[Paper], already_sent: set[int], count: int) -> list[Paper]:
     return [p for p in pool if p.id not in already_sent][:count]
 
 
+def _shape(s: Subscription) -> object:
+    """What decides a digest's candidates: the preferences but the count; for picks, the reader."""
+    if s.prefs.topic == "foryou":
+        return ("foryou", s.user_id)
+    return Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
+
+
 def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: str | None = None) -> Plan:
     """Build and queue every due digest; safe to run again (what is queued stays queued once)."""
     plan = Plan()
@@ -90,17 +109,20 @@ def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: 
         todo = [s for s in subs if keys[s.id] not in done]
         plan.already = len(subs) - len(todo)
         sent = sent_papers(conn, [s.id for s in todo])
-        pools: dict[Preferences, list[Paper]] = {}
+        pools: dict[object, list[Paper]] = {}
         for s in todo:
-            shape = Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
-            if shape not in pools:
-                pools[shape] = candidates(conn, s.prefs, now)
+            if s.prefs.topic != "foryou" and _shape(s) not in pools:
+                pools[_shape(s)] = candidates(conn, s.prefs, now)
+    for s in todo:  # each reader's own picks (recommend/), computed only if stale
+        if s.prefs.topic == "foryou" and _shape(s) not in pools:
+            chosen = current_picks(engine, s.user_id, now) if s.user_id else []
+            with engine.connect() as conn:
+                pools[_shape(s)] = papers_by_ids(conn, [c.paper_id for c in chosen])
     bar = progress_bar(total=len(todo), desc="digests", unit="digest")
     for start in range(0, len(todo), BATCH):
         messages, picked = [], []
         for s in todo[start:start + BATCH]:
-            shape = Preferences(s.prefs.frequency, s.prefs.topic, s.prefs.categories, 0)
-            chosen = pick(pools[shape], sent[s.id], s.prefs.count)
+            chosen = pick(pools[_shape(s)], sent[s.id], s.prefs.count)
             if not chosen:
                 plan.empty += 1
                 continue
@@ -124,7 +146,11 @@ def build_digest(composer: Composer, sub: Subscription, chosen: list[Paper], edi
 
 def preview(conn: Connection, composer: Composer, sub: Subscription, now: datetime) -> bytes | None:
     """Return the digest this subscription would get now (nothing is queued or remembered)."""
-    chosen = pick(candidates(conn, sub.prefs, now), sent_papers(conn, [sub.id])[sub.id], sub.prefs.count)
+    if sub.prefs.topic == "foryou":
+        pool = papers_by_ids(conn, [c.paper_id for c in load_picks(conn, sub.user_id)]) if sub.user_id else []
+    else:
+        pool = candidates(conn, sub.prefs, now)
+    chosen = pick(pool, sent_papers(conn, [sub.id])[sub.id], sub.prefs.count)
     if not chosen:
         return None
     return build_digest(composer, sub, chosen, edition_of(sub.prefs.frequency, now.date()), now.date())

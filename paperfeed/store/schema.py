@@ -297,3 +297,41 @@ api_tokens = sa.Table(
     sa.Column("revoked_at", sa.DateTime),
     sa.Index("ix_api_tokens_user_id", "user_id"),
 )
+
+# What a reader tells the recommender (recommend/): papers they do not want, and, to start with,
+# the categories, authors and papers they follow; and the picks last computed for them.
+dismissals = sa.Table(
+    "dismissals",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+interests = sa.Table(
+    "interests",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("kind", sa.String(10), primary_key=True),  # category | author | paper
+    sa.Column("value", sa.String(200), primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+picks = sa.Table(
+    "picks",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("paper_id", sa.Integer, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("because", Json, nullable=False),  # [paper id] of the reader's own papers it is closest to
+    sa.Column("shared", Json, nullable=False),  # [keyword] it shares with them
+)
+
+pick_runs = sa.Table(
+    "pick_runs",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("computed_at", sa.DateTime, nullable=False),
+    sa.Column("signals", sa.Integer, nullable=False),  # how many signals the model learnt from
+)

@@ -35,6 +35,7 @@ from paperfeed.web.routes import (
     collections,
     daily,
     feeds,
+    foryou,
     papers,
     search,
     submit,
@@ -165,8 +166,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     # The API first: /papers/{id}.md must be matched before the paper page's /papers/{id}.
     app.include_router(api_routes.router)
     app.include_router(api_routes.write)
-    for module in (daily, papers, browse, accounts, settings_routes, collections, submit, admin, search, subscribe,
-                   feeds):
+    for module in (daily, foryou, papers, browse, accounts, settings_routes, collections, submit, admin, search,
+                   subscribe, feeds):
         app.include_router(module.router, include_in_schema=False)
 
     @app.exception_handler(SignInRequired)

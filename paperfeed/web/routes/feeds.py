@@ -17,11 +17,12 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from paperfeed.feeds.build import FORMATS, Feed, newest_date, render_feed
+from paperfeed.recommend.personal import current_picks
 from paperfeed.records import is_category
 from paperfeed.search.query import parse_query
 from paperfeed.search.semantic import hybrid_search
 from paperfeed.store.community import latest_vote_at, reader_categories
-from paperfeed.store.listings import latest_day, papers_in_categories, papers_listed, trending_papers
+from paperfeed.store.listings import latest_day, papers_by_ids, papers_in_categories, papers_listed, trending_papers
 from paperfeed.store.users import user_by_feed_token
 from paperfeed.web.deps import EngineDep, now, render
 
@@ -120,16 +121,20 @@ def search_feed(request: Request, engine: EngineDep, q: Annotated[str, Query(max
 @router.get("/feeds/private/{token}")
 def private_feed(request: Request, engine: EngineDep, token: Annotated[str, Path(max_length=64)],
                  format: Format = "atom") -> Response:
-    """A reader's own feed: new papers in the categories they upvote and collect most."""
+    """A reader's own feed: their picks (recommend/); before they have any, new papers in the categories
+    they upvote and collect, or trending."""
     with engine.connect() as conn:
         user = user_by_feed_token(conn, token)
-        if user is None:
-            raise HTTPException(404, "There is no feed at this address (it may have been renewed).")
-        categories = reader_categories(conn, user.id)
-        if categories:
+    if user is None:
+        raise HTTPException(404, "There is no feed at this address (it may have been renewed).")
+    chosen = current_picks(engine, user.id, now())
+    with engine.connect() as conn:
+        if chosen:
+            papers = papers_by_ids(conn, [c.paper_id for c in chosen[:ENTRIES]])
+        elif categories := reader_categories(conn, user.id):
             papers = papers_in_categories(conn, categories, limit=ENTRIES, sort="new")
         else:
             papers = [p for p, _ in trending_papers(conn, now(), ENTRIES)]
     return _answer(request, engine, _feed(request, f"Papers for {user.display_name}",
-                                          "New papers in the categories you upvote and collect most.", "/", papers),
-                   format, private=True)
+                                          "Papers picked for you from what you upvote and collect.", "/for-you",
+                                          papers), format, private=True)

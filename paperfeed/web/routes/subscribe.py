@@ -39,12 +39,12 @@ FormToken = Annotated[str, Form(max_length=500)]
 Field = Annotated[str, Form(max_length=400)]
 
 
-def _prefs(frequency: str, topic: str, categories: str, count: str) -> Preferences:
+def _prefs(frequency: str, topic: str, categories: str, count: str, allow_foryou: bool) -> Preferences:
     try:
         n = int(count or DEFAULT_COUNT)
     except ValueError as exc:
         raise SubscriptionError(f"The number of papers is a whole number from 1 to {MAX_COUNT}.") from exc
-    return check_preferences(frequency, topic, categories, n)
+    return check_preferences(frequency, topic, categories, n, allow_foryou=allow_foryou)
 
 
 def _message(request: Request, title: str, message: str, status_code: int = 200, **extra: object) -> Response:
@@ -79,7 +79,7 @@ def subscribe_post(request: Request, visitor: VisitorDep, engine: EngineDep, bac
                    topic: Field = "trending", categories: Field = "", count: Field = "") -> Response:
     try:
         address = normalize_address(email)
-        prefs = _prefs(frequency, topic, categories, count)
+        prefs = _prefs(frequency, topic, categories, count, allow_foryou=visitor.user is not None)
     except (AddressError, SubscriptionError) as exc:
         shown = Preferences(frequency if frequency in ("daily", "weekly") else "daily",
                             topic if topic in ("trending", "categories") else "trending",
@@ -155,7 +155,7 @@ def manage_post(request: Request, engine: EngineDep, token: FormToken = "", freq
                 topic: Field = "trending", categories: Field = "", count: Field = "") -> Response:
     sub = _subscription(request, engine, "manage", token)
     try:
-        prefs = _prefs(frequency, topic, categories, count)
+        prefs = _prefs(frequency, topic, categories, count, allow_foryou=sub.user_id is not None)
     except SubscriptionError as exc:
         return _manage(request, sub, sub.prefs, token, error=str(exc), status_code=400)
     with engine.begin() as conn:

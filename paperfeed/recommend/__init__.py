@@ -1,0 +1,1 @@
+"""Recommendations: one small model per reader, learnt from their own signals, with reasons."""
