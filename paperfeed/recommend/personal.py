@@ -62,12 +62,15 @@ def interest_papers(conn: Connection, user_id: int) -> list[int]:
     return list(dict.fromkeys(chosen))
 
 
-def candidate_ids(conn: Connection, days: int) -> list[int]:
-    newest = latest_day(conn)
-    if newest is None:
-        return []
-    return list(conn.execute(sa.select(papers.c.id).where(papers.c.listed_on > newest - timedelta(days=days),
-                                                          papers.c.hidden.is_(False))).scalars())
+def candidate_ids(conn: Connection, days: int | None) -> list[int]:
+    """Papers listed in the newest `days` days (every paper when None)."""
+    stmt = sa.select(papers.c.id).where(papers.c.hidden.is_(False))
+    if days is not None:
+        newest = latest_day(conn)
+        if newest is None:
+            return []
+        stmt = stmt.where(papers.c.listed_on > newest - timedelta(days=days))
+    return list(conn.execute(stmt).scalars())
 
 
 def background_ids(conn: Connection, avoid: set[int], n: int, rng: random.Random) -> list[int]:
@@ -80,7 +83,7 @@ def background_ids(conn: Connection, avoid: set[int], n: int, rng: random.Random
     return [i for i in found if i not in avoid][:n]
 
 
-def compute_picks(conn: Connection, user_id: int, *, days: int = DAYS, k: int = PICKS,
+def compute_picks(conn: Connection, user_id: int, *, days: int | None = DAYS, k: int = PICKS,
                   seed: int = 0) -> tuple[list[Pick], int]:
     """Return the reader's picks (best first) and how many signals they rest on."""
     _, signals = signal_state(conn, user_id)
