@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from paperfeed.metrics import INGESTED
 from paperfeed.progress import progress_bar
 from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id, utc_naive
 from paperfeed.sources import arxiv_api, hf_daily, oai, sample, snapshot
@@ -61,7 +62,10 @@ def _now() -> datetime:
 
 def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummary, lookups: bool) -> None:
     with engine.begin() as conn:
-        summary.counts.add(upsert_papers(conn, records, _now(), lookups=lookups))
+        counts = upsert_papers(conn, records, _now(), lookups=lookups)
+    summary.counts.add(counts)
+    for outcome in ("inserted", "updated", "unchanged"):
+        INGESTED.labels(outcome=outcome).inc(getattr(counts, outcome))
 
 
 def ingest_records(engine: Engine, items: Iterable[PaperRecord | BadRecord],

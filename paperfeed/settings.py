@@ -36,6 +36,7 @@ class Settings:
     session_days: int = 30
     threads: int = 4  # threads a web worker runs handlers on (see docs/architecture.md: fewer is faster)
     page_cache_seconds: float = 10.0  # how long anonymous pages are reused (0: never)
+    harvest_sets: str = "cs"  # OAI-PMH sets `paperfeed worker` harvests each day, comma-separated
     embed_after_ingest: int = 2000  # newest papers embedded right after an ingest; the rest by `paperfeed index`
     chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
     smtp_host: str = ""  # where mail goes out; empty: mail is queued in the outbox but not sent

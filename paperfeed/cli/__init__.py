@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from paperfeed import __version__
-from paperfeed.cli.database import init, stats
+from paperfeed.cli.database import backup_command, init, migrate, restore_command, stats
 from paperfeed.cli.digest import digest
 from paperfeed.cli.ingest import ingest
 from paperfeed.cli.search import index, search
-from paperfeed.cli.serve import serve
+from paperfeed.cli.serve import serve, worker
 from paperfeed.cli.users import users
 
 
@@ -31,3 +31,7 @@ main.add_command(users)
 main.add_command(index)
 main.add_command(search)
 main.add_command(digest)
+main.add_command(worker)
+main.add_command(migrate)
+main.add_command(backup_command)
+main.add_command(restore_command)

@@ -1,12 +1,15 @@
-"""`paperfeed init` and `paperfeed stats`."""
+"""`paperfeed init`, `migrate`, `stats`, `backup` and `restore`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.cli.search import update_indexes
 from paperfeed.ingest import load_sample
+from paperfeed.store.backup import BackupError, backup, restore
 from paperfeed.store.listings import store_stats
 
 
@@ -37,3 +40,41 @@ def stats() -> None:
         click.echo(f"listed from {s.first_listed} to {s.last_listed}")
         click.echo("by source: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_source.items())))
         click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s.top_categories))
+
+
+@click.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe on every start: it does nothing when current)."""
+    settings = load_settings()
+    engine = open_store(settings)
+    click.echo(f"schema is current: {engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command(name="backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the SQLite store to TARGET while the site runs (PostgreSQL: use pg_dump)."""
+    engine = open_store(load_settings())
+    try:
+        size = backup(engine, target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backed up to {target} ({size / 1e6:.1f} MB)")
+
+
+@click.command(name="restore")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Yes, replace everything in the store with the backup.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the SQLite store's content with a backup made by `paperfeed backup` (stop the site first)."""
+    if not yes:
+        raise click.UsageError("this replaces everything in the store: add --yes")
+    settings = load_settings()
+    engine = open_store(settings)
+    try:
+        restore(engine, source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    engine.dispose()
+    open_store(settings).dispose()  # a backup from an older paperfeed is migrated forward
+    click.echo(f"restored from {source}; run `paperfeed index --rebuild` if the vector index is kept on disk")

@@ -41,7 +41,8 @@ def send(frequency: str | None, queue_only: bool) -> None:
     settings = load_settings()
     engine = open_store(settings)
     plan = queue_digests(engine, Composer.from_settings(settings), _now(), frequency)
-    click.echo(f"queued {plan.queued} digests ({plan.already} queued before, {plan.empty} with nothing new)")
+    click.echo(f"queued {plan.queued} digests ({plan.already} queued before, {plan.empty} with nothing new, "
+               f"{plan.later} not yet at their hour)")
     if queue_only:
         return
     if not settings.smtp_host:

@@ -3,44 +3,22 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.records import collapse_whitespace
+from paperfeed.search import upkeep
 from paperfeed.search.embedder import ModelMissing, default_model
-from paperfeed.search.keyword import index_pending, rebuild
-from paperfeed.search.keywords import index_keywords
 from paperfeed.search.query import parse_query
-from paperfeed.search.semantic import embed_pending, hybrid_search
-from paperfeed.search.vectors import HNSW_ABOVE, count_pending, index_paths, load_index, update_hnsw
-from paperfeed.store.schema import embeddings
+from paperfeed.search.semantic import hybrid_search
+from paperfeed.search.vectors import load_index
 
 
-def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: bool = False,
-                   data_dir: str | None = None) -> None:
-    """Bring the keyword index and the embeddings up to date, saying what was done."""
-    with engine.begin() as conn:
-        count = rebuild(conn) if from_scratch else index_pending(conn)
-        keyworded = index_keywords(conn)
-    click.echo(f"keyword index: {count} papers indexed; keywords picked for {keyworded}")
-    if embed_limit == 0:
-        return
-    try:
-        model = default_model()
-    except ModelMissing as exc:
-        click.echo(f"embeddings: skipped ({exc})")
-        return
-    done = embed_pending(engine, model, limit=embed_limit)
-    with engine.connect() as conn:
-        left = count_pending(conn)
-    click.echo(f"embeddings: {done} papers embedded" + (f", {left} left for `paperfeed index`" if left else ""))
-    data_dir = data_dir or load_settings().data_dir
-    with engine.connect() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
-        if total >= HNSW_ABOVE or index_paths(data_dir)[0].exists():
-            added = update_hnsw(conn, data_dir, rebuild=from_scratch)
-            click.echo(f"vector index: {added} vectors added to {index_paths(data_dir)[0]}")
+def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: bool = False) -> None:
+    """Bring every index up to date, saying what was done."""
+    for line in upkeep.update_indexes(engine, load_settings().data_dir, embed_limit=embed_limit,
+                                      from_scratch=from_scratch):
+        click.echo(line)
 
 
 @click.command()

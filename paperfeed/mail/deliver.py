@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 
 from paperfeed.mail.smtp import classify, connect
+from paperfeed.metrics import MAIL
 from paperfeed.progress import progress_bar
 from paperfeed.records import utc_naive
 from paperfeed.settings import Settings
@@ -69,6 +70,8 @@ def send_outbox(engine: Engine, settings: Settings, *, keys: list[str] | None = 
                     return report
     finally:
         bar.close()
+        for outcome in ("sent", "deferred", "failed"):
+            MAIL.labels(outcome=outcome).inc(getattr(report, outcome))
         if smtp is not None:
             try:
                 smtp.quit()

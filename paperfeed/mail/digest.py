@@ -9,7 +9,8 @@ and never a paper an earlier digest carried to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -85,10 +86,17 @@ class Plan:
     queued: int = 0
     already: int = 0  # this edition was queued earlier
     empty: int = 0  # nothing new for them
+    later: int = 0  # not yet their hour, in their time zone
 
 
 def pick(pool: list[Paper], already_sent: set[int], count: int) -> list[Paper]:
     return [p for p in pool if p.id not in already_sent][:count]
+
+
+def local_day(s: Subscription, now: datetime) -> date | None:
+    """The subscriber's own date, once their hour has come there; None before it."""
+    local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(s.prefs.timezone))
+    return local.date() if local.hour >= s.prefs.hour else None
 
 
 def _shape(s: Subscription) -> object:
@@ -101,10 +109,15 @@ def _shape(s: Subscription) -> object:
 def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: str | None = None) -> Plan:
     """Build and queue every due digest; safe to run again (what is queued stays queued once)."""
     plan = Plan()
-    day = now.date()
     with engine.connect() as conn:
-        subs = active_subscriptions(conn, frequency)
-        keys = {s.id: digest_key(s.id, edition_of(s.prefs.frequency, day)) for s in subs}
+        subs = []
+        for s in active_subscriptions(conn, frequency):
+            if local_day(s, now) is None:
+                plan.later += 1
+            else:
+                subs.append(s)
+        days = {s.id: local_day(s, now) for s in subs}
+        keys = {s.id: digest_key(s.id, edition_of(s.prefs.frequency, days[s.id])) for s in subs}
         done = queued_keys(conn, list(keys.values()))
         todo = [s for s in subs if keys[s.id] not in done]
         plan.already = len(subs) - len(todo)
@@ -126,6 +139,7 @@ def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: 
             if not chosen:
                 plan.empty += 1
                 continue
+            day = days[s.id]
             edition = edition_of(s.prefs.frequency, day)
             messages.append((keys[s.id], s.email, build_digest(composer, s, chosen, edition, day), s.id))
             picked.append((s.id, [p.id for p in chosen], edition))

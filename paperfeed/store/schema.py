@@ -247,6 +247,8 @@ subscriptions = sa.Table(
     sa.Column("unsubscribed_at", sa.DateTime),
     sa.Column("bounces", sa.Integer, nullable=False, server_default="0"),  # permanent failures in a row
     sa.Column("stopped_at", sa.DateTime),  # set after too many bounces: nothing more is sent
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),  # the subscriber's (IANA)
+    sa.Column("send_hour", sa.Integer, nullable=False, server_default="7"),  # local hour a digest is due
 )
 
 digest_papers = sa.Table(
@@ -334,4 +336,18 @@ pick_runs = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("computed_at", sa.DateTime, nullable=False),
     sa.Column("signals", sa.Integer, nullable=False),  # how many signals the model learnt from
+)
+
+# Runs of scheduled jobs (jobs/): what ran, when, how it ended, what it did.
+job_runs = sa.Table(
+    "job_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("job", sa.String(40), nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("outcome", sa.String(10), nullable=False),  # running | ok | failed
+    sa.Column("detail", sa.Text),  # what it did, or why it failed
+    sa.Column("worker", sa.String(100), nullable=False),  # host:pid
+    sa.Index("ix_job_runs_job_started_at", "job", "started_at"),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import available_timezones as _zones
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -17,8 +19,14 @@ TOPICS = ("trending", "categories", "foryou")
 MAX_CATEGORIES = 20
 MAX_COUNT = 50
 DEFAULT_COUNT = 10
+DEFAULT_HOUR = 7
 RESEND_AFTER = timedelta(minutes=10)  # at most one confirmation mail per address in this time
 STOP_AFTER_BOUNCES = 3
+
+
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(_zones())
 
 
 class SubscriptionError(ValueError):
@@ -31,6 +39,8 @@ class Preferences:
     topic: str = "trending"
     categories: tuple[str, ...] = ()
     count: int = DEFAULT_COUNT
+    hour: int = DEFAULT_HOUR  # the local hour from which a digest is due
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +60,8 @@ class Subscription:
 
 
 def check_preferences(frequency: str, topic: str, categories: str | list[str] | tuple[str, ...],
-                      count: int, *, allow_foryou: bool = False) -> Preferences:
+                      count: int, *, allow_foryou: bool = False, hour: int = DEFAULT_HOUR,
+                      timezone: str = "UTC") -> Preferences:
     """Return valid preferences, or raise SubscriptionError saying what is wrong."""
     if frequency not in FREQUENCIES:
         raise SubscriptionError("Choose a daily or a weekly digest.")
@@ -67,11 +78,15 @@ def check_preferences(frequency: str, topic: str, categories: str | list[str] | 
         raise SubscriptionError("Name at least one category, such as cs.CL.")
     if not 1 <= count <= MAX_COUNT:
         raise SubscriptionError(f"A digest carries from 1 to {MAX_COUNT} papers.")
-    return Preferences(frequency, topic, cats if topic == "categories" else (), count)
+    if not 0 <= hour <= 23:
+        raise SubscriptionError("Choose an hour from 0 to 23.")
+    if timezone not in available_timezones():
+        raise SubscriptionError(f"{timezone[:40]!r} is not a time zone such as Europe/Paris.")
+    return Preferences(frequency, topic, cats if topic == "categories" else (), count, hour, timezone)
 
 
 def _subscription(row: sa.Row) -> Subscription:
-    prefs = Preferences(row.frequency, row.topic, tuple(row.categories or ()), row.count)
+    prefs = Preferences(row.frequency, row.topic, tuple(row.categories or ()), row.count, row.send_hour, row.timezone)
     return Subscription(row.id, row.email, row.user_id, prefs, row.confirmed_at, row.unsubscribed_at,
                         row.stopped_at, row.bounces)
 
@@ -102,7 +117,7 @@ def subscribe(conn: Connection, email: str, prefs: Preferences, user_id: int | N
     and None when such a mail went out less than RESEND_AFTER ago.
     """
     values = {"frequency": prefs.frequency, "topic": prefs.topic, "categories": list(prefs.categories),
-              "count": prefs.count}
+              "count": prefs.count, "send_hour": prefs.hour, "timezone": prefs.timezone}
     existing = subscription_by_email(conn, email)
     if existing is None:
         conn.execute(upsert(conn, subscriptions).values(email=email, user_id=user_id, created_at=now, **values)
@@ -152,7 +167,8 @@ def unsubscribe(conn: Connection, subscription_id: int, email: str, now: datetim
 
 def update_preferences(conn: Connection, subscription_id: int, email: str, prefs: Preferences) -> bool:
     result = conn.execute(subscriptions.update().where(*_matching(subscription_id, email)).values(
-        frequency=prefs.frequency, topic=prefs.topic, categories=list(prefs.categories), count=prefs.count))
+        frequency=prefs.frequency, topic=prefs.topic, categories=list(prefs.categories), count=prefs.count,
+        send_hour=prefs.hour, timezone=prefs.timezone))
     return result.rowcount == 1
 
 

@@ -24,10 +24,11 @@ from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine
-from paperfeed.web import filters
+from paperfeed.web import filters, observe
 from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
 from paperfeed.web.limits import RateLimiter
+from paperfeed.web.observe import RequestMetrics
 from paperfeed.web.routes import (
     accounts,
     admin,
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     templates.env.globals["api_docs"] = swagger is not None
 
     # The API first: /papers/{id}.md must be matched before the paper page's /papers/{id}.
+    app.include_router(observe.router)
     app.include_router(api_routes.router)
     app.include_router(api_routes.write)
     for module in (daily, foryou, papers, browse, accounts, settings_routes, collections, submit, admin, search,
@@ -211,13 +213,10 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     async def api_docs(request: Request):  # type: ignore[no-untyped-def]
         return render(request, "api_docs.html", {})
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
     # Starlette wraps in reverse order: VisitorCookies runs first, then the page cache.
     app.add_middleware(PageCache, seconds=settings.page_cache_seconds)
     app.add_middleware(VisitorCookies, security=app.state.security)
     app.add_middleware(ApiLimits, per_address=settings.api_requests_per_minute,
                        per_token=settings.api_token_requests_per_minute)
+    app.add_middleware(RequestMetrics)
     return app

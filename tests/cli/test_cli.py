@@ -27,7 +27,8 @@ def run(database_url):
                                      ["ingest", "snapshot"], ["ingest", "hf-daily"], ["serve"], ["stats"], ["index"],
                                      ["search"],
                                      ["users"], ["users", "add"], ["digest"], ["digest", "send"],
-                                     ["digest", "preview"], ["digest", "status"], ["digest", "unsubscribe"]])
+                                     ["digest", "preview"], ["digest", "status"], ["digest", "unsubscribe"],
+                                     ["worker"], ["migrate"], ["backup"], ["restore"]])
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0

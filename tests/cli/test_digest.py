@@ -33,8 +33,8 @@ def run(database_url, tmp_path, smtp):
 def readers(run, engine):
     assert run("init", "--sample").exit_code == 0
     spread_recent(engine)
-    return [subscriber(engine, "ada@example.org", Preferences(count=3)),
-            subscriber(engine, "alan@example.org", Preferences(frequency="weekly", count=4))]
+    return [subscriber(engine, "ada@example.org", Preferences(count=3, hour=0)),
+            subscriber(engine, "alan@example.org", Preferences(frequency="weekly", count=4, hour=0))]
 
 
 def test_send_queues_and_sends_what_is_due_once(run, readers, smtp):

@@ -14,7 +14,7 @@ from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import queue_digests
 from paperfeed.store.outbox import MAX_ATTEMPTS
 from paperfeed.store.schema import outbox
-from paperfeed.store.subscriptions import STOP_AFTER_BOUNCES, get_subscription
+from paperfeed.store.subscriptions import STOP_AFTER_BOUNCES, Preferences, get_subscription
 from tests.conftest import free_port
 from tests.mail.conftest import NOW, subscriber, with_smtp
 
@@ -113,7 +113,7 @@ def test_permanent_failures_are_recorded_and_repeated_bounces_stop_mail(recent, 
 def test_a_sender_killed_between_two_messages_resumes_without_duplicates(recent, composer, mail_settings, smtp,
                                                                           database_url):
     for address in READERS:
-        subscriber(recent, address)
+        subscriber(recent, address, Preferences(hour=0))  # due whatever the hour of the real clock
     env = {**os.environ, "CI": "1", "PAPERFEED_DATABASE_URL": database_url,
            "PAPERFEED_DATA_DIR": mail_settings.data_dir,
            "PAPERFEED_SECRET_KEY": mail_settings.secret_key, "PAPERFEED_SMTP_HOST": "127.0.0.1",

@@ -111,3 +111,15 @@ def test_the_outbox_holds_every_message_before_any_is_sent(recent, composer, mai
     assert plan.queued == 3 and smtp.messages == []
     with recent.connect() as conn:
         assert conn.execute(sa.select(outbox.c.status)).scalars().all() == ["pending"] * 3
+
+
+def test_digests_come_at_the_subscribers_hour_in_their_time_zone(recent, composer, mail_settings, smtp):
+    subscriber(recent, "tokyo@example.org", Preferences(hour=7, timezone="Asia/Tokyo"))  # 16:00 there
+    subscriber(recent, "la@example.org", Preferences(hour=7, timezone="America/Los_Angeles"))  # midnight there
+    plan, _ = run(recent, composer, mail_settings)
+    assert (plan.queued, plan.later) == (1, 1) and [m["To"] for m in smtp.messages] == ["tokyo@example.org"]
+    run(recent, composer, mail_settings, NOW + timedelta(hours=7))  # 07:00 in Los Angeles
+    assert [m["To"] for m in smtp.messages] == ["tokyo@example.org", "la@example.org"]
+    with recent.connect() as conn:
+        keys = sorted(conn.execute(sa.select(outbox.c.key)).scalars())
+    assert keys[0].endswith(":2026-04-06") and keys[1].endswith(":2026-04-06")  # each their own date

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
+from paperfeed.jobs.schedule import JOBS
 from paperfeed.store.community import CommunityError, decide_claim, pending_claims, set_comment_hidden
+from paperfeed.store.jobs import recent_runs
 from paperfeed.store.listings import set_paper_hidden
 from paperfeed.web.deps import AdminDep, CsrfDep, EngineDep, local_path, now, redirect, render
 from paperfeed.web.routes.papers import find_paper
@@ -51,3 +53,11 @@ def hide_comment(admin: AdminDep, engine: EngineDep, comment_id: int, hidden: An
     except CommunityError as exc:
         raise HTTPException(404, str(exc)) from exc
     return redirect(local_path(f"/papers/{paper}#comment-{comment_id}" if paper else "/admin"))
+
+
+@router.get("/admin/jobs")
+def jobs_page(request: Request, admin: AdminDep, engine: EngineDep) -> Response:
+    """The scheduled jobs' recent runs: when, where, how they ended, what they did."""
+    with engine.connect() as conn:
+        runs = recent_runs(conn)
+    return render(request, "admin_jobs.html", {"runs": runs, "jobs": sorted(JOBS)})

@@ -21,6 +21,7 @@ from paperfeed.mail.notices import request_subscription
 from paperfeed.mail.tokens import TokenError, read_token
 from paperfeed.store.subscriptions import (
     DEFAULT_COUNT,
+    DEFAULT_HOUR,
     MAX_COUNT,
     Preferences,
     Subscription,
@@ -39,12 +40,18 @@ FormToken = Annotated[str, Form(max_length=500)]
 Field = Annotated[str, Form(max_length=400)]
 
 
-def _prefs(frequency: str, topic: str, categories: str, count: str, allow_foryou: bool) -> Preferences:
+def _prefs(frequency: str, topic: str, categories: str, count: str, allow_foryou: bool, hour: str = "",
+           timezone: str = "") -> Preferences:
     try:
         n = int(count or DEFAULT_COUNT)
     except ValueError as exc:
         raise SubscriptionError(f"The number of papers is a whole number from 1 to {MAX_COUNT}.") from exc
-    return check_preferences(frequency, topic, categories, n, allow_foryou=allow_foryou)
+    try:
+        at = int(hour or DEFAULT_HOUR)
+    except ValueError as exc:
+        raise SubscriptionError("Choose an hour from 0 to 23.") from exc
+    return check_preferences(frequency, topic, categories, n, allow_foryou=allow_foryou, hour=at,
+                             timezone=timezone or "UTC")
 
 
 def _message(request: Request, title: str, message: str, status_code: int = 200, **extra: object) -> Response:
@@ -76,10 +83,11 @@ def subscribe_form(request: Request, email: Annotated[str, Query(max_length=300)
 @router.post("/subscribe", dependencies=[CsrfDep])
 def subscribe_post(request: Request, visitor: VisitorDep, engine: EngineDep, background: BackgroundTasks,
                    email: Annotated[str, Form(max_length=300)] = "", frequency: Field = "daily",
-                   topic: Field = "trending", categories: Field = "", count: Field = "") -> Response:
+                   topic: Field = "trending", categories: Field = "", count: Field = "", hour: Field = "",
+                   timezone: Field = "") -> Response:
     try:
         address = normalize_address(email)
-        prefs = _prefs(frequency, topic, categories, count, allow_foryou=visitor.user is not None)
+        prefs = _prefs(frequency, topic, categories, count, visitor.user is not None, hour, timezone)
     except (AddressError, SubscriptionError) as exc:
         shown = Preferences(frequency if frequency in ("daily", "weekly") else "daily",
                             topic if topic in ("trending", "categories") else "trending",
@@ -152,10 +160,11 @@ def manage_page(request: Request, engine: EngineDep, token: Token = "") -> Respo
 
 @router.post("/subscriptions/manage", dependencies=[CsrfDep])
 def manage_post(request: Request, engine: EngineDep, token: FormToken = "", frequency: Field = "daily",
-                topic: Field = "trending", categories: Field = "", count: Field = "") -> Response:
+                topic: Field = "trending", categories: Field = "", count: Field = "", hour: Field = "",
+                timezone: Field = "") -> Response:
     sub = _subscription(request, engine, "manage", token)
     try:
-        prefs = _prefs(frequency, topic, categories, count, allow_foryou=sub.user_id is not None)
+        prefs = _prefs(frequency, topic, categories, count, sub.user_id is not None, hour, timezone)
     except SubscriptionError as exc:
         return _manage(request, sub, sub.prefs, token, error=str(exc), status_code=400)
     with engine.begin() as conn:

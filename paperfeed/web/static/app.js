@@ -48,3 +48,10 @@ function renderTex() {
 }
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", renderTex);
 else renderTex();
+
+// A digest comes at the reader's own hour: tell the form which time zone this browser is in.
+document.querySelectorAll("input[data-timezone]").forEach((input) => {
+  if (!input.value) {
+    try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* UTC */ }
+  }
+});

@@ -1,0 +1,38 @@
+"""Bringing every index up to date with the store: keyword index, keywords, embeddings, the HNSW file."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from paperfeed.search.embedder import ModelMissing, default_model
+from paperfeed.search.keyword import index_pending, rebuild
+from paperfeed.search.keywords import index_keywords
+from paperfeed.search.semantic import embed_pending
+from paperfeed.search.vectors import HNSW_ABOVE, count_pending, index_paths, update_hnsw
+from paperfeed.store.schema import embeddings
+
+
+def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None,
+                   from_scratch: bool = False) -> list[str]:
+    """Index what changed (or everything, `from_scratch`); return a line per index saying what was done."""
+    with engine.begin() as conn:
+        count = rebuild(conn) if from_scratch else index_pending(conn)
+        keyworded = index_keywords(conn)
+    lines = [f"keyword index: {count} papers indexed; keywords picked for {keyworded}"]
+    if embed_limit == 0:
+        return lines
+    try:
+        model = default_model()
+    except ModelMissing as exc:
+        return [*lines, f"embeddings: skipped ({exc})"]
+    done = embed_pending(engine, model, limit=embed_limit)
+    with engine.connect() as conn:
+        left = count_pending(conn)
+    lines.append(f"embeddings: {done} papers embedded" + (f", {left} left for `paperfeed index`" if left else ""))
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
+        if total >= HNSW_ABOVE or index_paths(data_dir)[0].exists():
+            added = update_hnsw(conn, data_dir, rebuild=from_scratch)
+            lines.append(f"vector index: {added} vectors added to {index_paths(data_dir)[0]}")
+    return lines
