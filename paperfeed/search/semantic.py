@@ -22,11 +22,11 @@ from paperfeed.progress import progress_bar
 from paperfeed.search.embedder import MiniLM, paper_text
 from paperfeed.search.keyword import Results, _filters, hits_for, keyword_ranked, keyword_search
 from paperfeed.search.query import Query, words_of
-from paperfeed.search.vectors import HnswIndex, VectorIndex, count_pending, pending_papers, save_vectors
+from paperfeed.search.vectors import HnswIndex, PgVectorIndex, VectorIndex, count_pending, pending_papers, save_vectors
 from paperfeed.store.listings import Paper, papers_by_ids
 from paperfeed.store.schema import papers
 
-Index = VectorIndex | HnswIndex
+Index = VectorIndex | HnswIndex | PgVectorIndex
 
 SEMANTIC_WEIGHT = 0.7  # and 0.3 for keyword: chosen on bench/quality.py (0.5 gave 0.748, 0.8 gave 0.823)
 CANDIDATES = 100  # from each method, before fusion

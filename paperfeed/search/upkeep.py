@@ -9,7 +9,7 @@ from paperfeed.search.embedder import ModelMissing, default_model
 from paperfeed.search.keyword import index_pending, rebuild
 from paperfeed.search.keywords import index_keywords
 from paperfeed.search.semantic import embed_pending
-from paperfeed.search.vectors import HNSW_ABOVE, count_pending, index_paths, update_hnsw
+from paperfeed.search.vectors import HNSW_ABOVE, count_pending, fill_pgvector, has_pgvector, index_paths, update_hnsw
 from paperfeed.store.schema import embeddings
 
 
@@ -30,6 +30,10 @@ def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None,
     with engine.connect() as conn:
         left = count_pending(conn)
     lines.append(f"embeddings: {done} papers embedded" + (f", {left} left for `paperfeed index`" if left else ""))
+    with engine.begin() as conn:
+        if has_pgvector(conn):  # PostgreSQL keeps the vector index itself (pgvector's HNSW)
+            copied = fill_pgvector(conn)
+            return [*lines, f"vector index: in PostgreSQL (pgvector){f'; {copied} copied into it' if copied else ''}"]
     with engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
         if total >= HNSW_ABOVE or index_paths(data_dir)[0].exists():

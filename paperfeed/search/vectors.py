@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from paperfeed.records import utc_naive
 from paperfeed.search.embedder import DIM, MODEL_NAME
@@ -67,6 +67,39 @@ def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now:
          "embedded_at": now}
         for paper_id, digest, vector in rows
     ])
+    if has_pgvector(conn):
+        fill_pgvector(conn, ids)
+
+
+def has_pgvector(conn: Connection) -> bool:
+    """Whether this store keeps vectors in a pgvector column (PostgreSQL with the extension: migration 0008)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    return bool(conn.exec_driver_sql(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' AND column_name = 'embedding'"
+    ).scalar())
+
+
+def _literal(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
+
+
+def fill_pgvector(conn: Connection, ids: list[int] | None = None) -> int:
+    """Copy embeddings into the pgvector column (these papers', or every one still missing); return how many."""
+    stmt = sa.select(embeddings.c.paper_id, embeddings.c.vector)
+    stmt = stmt.where(embeddings.c.paper_id.in_(ids)) if ids is not None else \
+        stmt.where(sa.literal_column("embedding").is_(None))
+    done = 0
+    for chunk in _chunks(conn.execute(stmt).all(), 1000):
+        conn.execute(sa.text("UPDATE embeddings SET embedding = CAST(:v AS vector) WHERE paper_id = :id"),
+                     [{"id": r.paper_id, "v": _literal(from_blob(r.vector))} for r in chunk])
+        done += len(chunk)
+    return done
+
+
+def _chunks(rows: list, size: int):  # type: ignore[no-untyped-def]
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
 
 
 @dataclass
@@ -138,6 +171,34 @@ class HnswIndex:
         return found[:k]
 
 
+@dataclass
+class PgVectorIndex:
+    """Nearest neighbours searched inside PostgreSQL (pgvector's HNSW): every web worker shares one index."""
+
+    engine: Engine
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def vector_of(self, paper_id: int) -> np.ndarray | None:
+        with self.engine.connect() as conn:
+            blob = conn.execute(sa.select(embeddings.c.vector).where(embeddings.c.paper_id == paper_id)).scalar()
+        return from_blob(blob) if blob is not None else None
+
+    def search(self, query: np.ndarray, k: int, exclude: int | None = None) -> list[tuple[int, float]]:
+        if k <= 0:
+            return []
+        with self.engine.begin() as conn:
+            # The graph search keeps ef_search candidates: at least as many as asked for.
+            conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF, k + 1)}")
+            rows = conn.execute(sa.text(
+                "SELECT paper_id, -(embedding <#> CAST(:q AS vector)) AS score FROM embeddings "
+                "WHERE embedding IS NOT NULL ORDER BY embedding <#> CAST(:q AS vector) LIMIT :k"),
+                {"q": _literal(query), "k": k + (exclude is not None)}).all()
+        return [(int(i), float(s)) for i, s in rows if i != exclude][:k]
+
+
 def index_paths(data_dir: str) -> tuple[Path, Path]:
     folder = Path(data_dir) / "vectors"
     return folder / f"{MODEL_NAME}.hnsw", folder / f"{MODEL_NAME}.json"
@@ -173,12 +234,15 @@ def update_hnsw(conn: Connection, data_dir: str, rebuild: bool = False) -> int:
     return added
 
 
-def load_index(conn: Connection, data_dir: str) -> VectorIndex | HnswIndex | None:
-    """Return the index a web worker should search: the HNSW file for large sites, else exact."""
+def load_index(conn: Connection, data_dir: str) -> VectorIndex | HnswIndex | PgVectorIndex | None:
+    """Return the index a web worker should search: pgvector when the store has it, the HNSW file for
+    large sites, else exact."""
     count = int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
                              .where(embeddings.c.model == MODEL_NAME)).scalar() or 0)
     if not count:
         return None
+    if has_pgvector(conn):
+        return PgVectorIndex(conn.engine, count)
     graph_path, _ = index_paths(data_dir)
     if count >= HNSW_ABOVE and graph_path.exists():
         import hnswlib
