@@ -115,6 +115,7 @@ def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embe
     from paperfeed.search import vectors
 
     monkeypatch.setattr(vectors, "HNSW_ABOVE", 10)
+    monkeypatch.setattr(vectors, "has_pgvector", lambda conn: False)  # the file index, on either backend
     with engine.connect() as conn:
         assert vectors.update_hnsw(conn, str(tmp_path)) == 44
         approximate = vectors.load_index(conn, str(tmp_path))
