@@ -62,6 +62,27 @@ def _alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision`; safe to run on every start."""
     command.upgrade(_alembic_config(engine), revision)
+    if revision == "head":
+        ensure_pgvector(engine)
+
+
+def ensure_pgvector(engine: Engine) -> bool:
+    """Give a PostgreSQL store its pgvector column and index if the extension was installed after
+    migration 0008 ran; return whether the store has them."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.begin() as conn:
+        has = conn.exec_driver_sql("SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' "
+                                   "AND column_name = 'embedding'").scalar()
+        if has:
+            return True
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").scalar():
+            return False
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS vector")
+        conn.exec_driver_sql("ALTER TABLE embeddings ADD COLUMN embedding vector(384)")
+        conn.exec_driver_sql("CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
+                             "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)")
+    return True
 
 
 def downgrade(engine: Engine, revision: str) -> None:

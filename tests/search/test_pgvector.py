@@ -57,3 +57,16 @@ def test_hybrid_search_and_related_papers_are_the_same_either_way(stored, minilm
         assert a == b and a
         near_db = [p.id for p in related_papers(conn, in_db, some, 5)]
         assert near_db == [p.id for p in related_papers(conn, exact, some, 5)] and near_db
+
+
+def test_a_store_migrated_before_pgvector_was_installed_gets_it_later(stored):
+    from paperfeed.search.vectors import fill_pgvector
+    from paperfeed.store.db import ensure_pgvector
+
+    with stored.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_embeddings_embedding")
+        conn.exec_driver_sql("ALTER TABLE embeddings DROP COLUMN embedding")
+        assert not has_pgvector(conn)
+    assert ensure_pgvector(stored)
+    with stored.begin() as conn:
+        assert has_pgvector(conn) and fill_pgvector(conn) == 44  # `paperfeed index` does this

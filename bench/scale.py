@@ -1,0 +1,179 @@
+"""Scale-out: python bench/scale.py [--records N] [--queries Q] [--seconds S]
+
+The same synthetic corpus (bench/ingest.py; the page and search benchmarks'
+store) in both backends, with the same synthetic clustered vectors:
+
+  embedded    SQLite: FTS5 and the HNSW file (hnswlib), searched inside the web worker
+  postgresql  a throwaway PostgreSQL 15 started here from Debian's binaries, with pgvector:
+              tsvector ranking and pgvector's HNSW index, searched inside the database
+
+Prints, in one run, hybrid search latency (p50/p99, through search.semantic.hybrid_search with
+the real query embedding) on each, and the daily page's throughput against PostgreSQL with
+`paperfeed serve --workers 1, 2 and 4` (wrk, 32 connections, page cache off: every request
+reaches the database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pages import build_store, free_port, wait_for, wrk
+from search import synthetic_vectors
+
+
+def start_postgres(root: Path) -> tuple[str, list[str]]:
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    root.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data, port = root / "data", free_port()
+    if not data.exists():
+        subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
+                        "--encoding=UTF8"], check=True, capture_output=True)
+    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c shared_buffers=2GB -c max_connections=300 "
+            "-c maintenance_work_mem=2GB -c synchronous_commit=off")
+    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts,
+                    "start"], check=True, capture_output=True)
+    subprocess.run([*prefix, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                    "paperfeed"], capture_output=True)
+    stop = [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/paperfeed", stop
+
+
+def fill_postgres(url: str, snapshot: Path, sqlite_url: str) -> None:
+    """Load the corpus into PostgreSQL and copy the SQLite store's vectors, by arXiv id."""
+    import sqlalchemy as sa
+
+    from paperfeed.search.vectors import fill_pgvector, has_pgvector
+    from paperfeed.store.db import make_engine, migrate
+    from paperfeed.store.schema import embeddings, papers
+
+    pg = make_engine(url)
+    migrate(pg)
+    with pg.connect() as conn:
+        if conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar():
+            return  # kept from an earlier run
+        if not has_pgvector(conn):
+            raise SystemExit("this PostgreSQL has no pgvector: run scripts/install-pgvector")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "paperfeed", "ingest", "snapshot", "--no-index", str(snapshot)],
+                   env={**os.environ, "PAPERFEED_DATABASE_URL": url, "CI": "1"}, check=True, capture_output=True)
+    print(f"postgresql: corpus loaded in {time.perf_counter() - t0:.0f} s")
+    lite = make_engine(sqlite_url)
+    t0 = time.perf_counter()
+    with lite.connect() as src, pg.begin() as dst:
+        ids = dict(dst.execute(sa.select(papers.c.arxiv_id, papers.c.id)).all())
+        dst.exec_driver_sql("DROP INDEX IF EXISTS ix_embeddings_embedding")  # built once, after the load
+        rows = src.execute(sa.select(papers.c.arxiv_id, papers.c.content_hash, embeddings.c.model,
+                                     embeddings.c.vector, embeddings.c.embedded_at)
+                           .join(embeddings, embeddings.c.paper_id == papers.c.id)).all()
+        for start in range(0, len(rows), 5000):
+            dst.execute(embeddings.insert(), [
+                {"paper_id": ids[r.arxiv_id], "model": r.model, "content_hash": r.content_hash, "vector": r.vector,
+                 "embedded_at": r.embedded_at} for r in rows[start:start + 5000] if r.arxiv_id in ids])
+        fill_pgvector(dst)
+    print(f"postgresql: {len(rows):,} vectors copied in {time.perf_counter() - t0:.0f} s")
+    t0 = time.perf_counter()
+    with pg.begin() as conn:
+        conn.exec_driver_sql("SET maintenance_work_mem = '2GB'")
+        conn.exec_driver_sql("CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
+                             "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)")
+    print(f"postgresql: pgvector HNSW index built in {time.perf_counter() - t0:.0f} s")
+
+
+def hybrid_latency(url: str, data_dir: str, texts: list[str]) -> tuple[float, float]:
+    from paperfeed.search.embedder import default_model
+    from paperfeed.search.query import parse_query
+    from paperfeed.search.semantic import hybrid_search
+    from paperfeed.search.vectors import load_index
+    from paperfeed.store.db import make_engine
+
+    engine = make_engine(url)
+    model = default_model()
+    with engine.connect() as conn:
+        index = load_index(conn, data_dir)
+        for text in texts[:5]:  # warm up
+            hybrid_search(conn, parse_query(text), index, model, 20)
+        times = []
+        for text in texts:
+            t0 = time.perf_counter()
+            hybrid_search(conn, parse_query(text), index, model, 20)
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    return statistics.median(times) * 1000, times[int(0.99 * (len(times) - 1))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--workdir", default="")
+    args = parser.parse_args()
+    os.environ["CI"] = "1"
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paperfeed-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    from paperfeed.search.embedder import DIM
+    from paperfeed.search.vectors import update_hnsw
+    from paperfeed.store.db import make_engine, migrate
+
+    sqlite_url = build_store(workdir, args.records)
+    lite = make_engine(sqlite_url)
+    migrate(lite)
+    synthetic_vectors(lite, DIM)
+    data_dir = str(workdir / f"data-{args.records}")
+    with lite.connect() as conn:
+        update_hnsw(conn, data_dir)
+    pg_url, stop = start_postgres(workdir / f"pg-{args.records}")
+    procs: list[subprocess.Popen] = []
+    try:
+        fill_postgres(pg_url, workdir / f"snapshot-{args.records}.jsonl", sqlite_url)
+        rng = np.random.default_rng(11)
+        with lite.connect() as conn:
+            vocab = [w for (t,) in conn.exec_driver_sql("SELECT title FROM papers LIMIT 2000") for w in t.split()]
+        texts = [" ".join(rng.choice(vocab, size=rng.integers(2, 5))) for _ in range(args.queries)]
+        print(f"\n{args.records:,} papers, {args.queries} hybrid queries (top 20, highlighted), one process")
+        print(f"{'backend':40} {'p50 ms':>8} {'p99 ms':>8}")
+        for name, url, folder in (("embedded (SQLite, HNSW file)", sqlite_url, data_dir),
+                                  ("postgresql + pgvector", pg_url, str(workdir / "pg-data-dir"))):
+            p50, p99 = hybrid_latency(url, folder, texts)
+            print(f"{name:40} {p50:8.2f} {p99:8.2f}")
+
+        print(f"\nthe daily page against PostgreSQL, page cache off, {args.seconds} s, 32 connections")
+        print(f"{'workers':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+        for workers in (1, 2, 4):
+            port = free_port()
+            env = {**os.environ, "PAPERFEED_DATABASE_URL": pg_url, "PAPERFEED_PAGE_CACHE_SECONDS": "0",
+                   "PAPERFEED_DATA_DIR": str(workdir / "pg-data-dir"), "PAPERFEED_SECRET_KEY": "bench-" + "k" * 40}
+            proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers",
+                                     str(workers), "--no-access-log"], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            procs.append(proc)
+            wait_for(f"http://127.0.0.1:{port}/healthz", proc)
+            wrk(f"http://127.0.0.1:{port}/", 2, 32)  # every worker warm
+            rps, p50, p99 = wrk(f"http://127.0.0.1:{port}/", args.seconds, 32)
+            print(f"{workers:<8} {rps:9.0f} {p50:8.2f} {p99:8.2f}")
+            proc.terminate()
+            proc.wait(30)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        subprocess.run(stop, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
