@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from paperfeed.records import collapse_whitespace
@@ -200,9 +199,6 @@ def _pg_tsquery(q: Query, stage: str = "any"):  # type: ignore[no-untyped-def]
     alternatives = None
     for w in _words(q):
         term = sa.func.plainto_tsquery("english", w)
-        if stage == "title":  # each lexeme marked :A, the title's weight
-            term = sa.cast(sa.func.regexp_replace(sa.cast(term, sa.Text), r"'([^']*)'", r"'\1':A", "g"),
-                           postgresql.TSQUERY)
         joiner = "&&" if stage == "all" else "||"
         alternatives = term if alternatives is None else alternatives.op(joiner)(term)
     if alternatives is not None:
@@ -224,9 +220,11 @@ def _pg_stage(conn: Connection, q: Query, stage: str, limit: int) -> list[tuple[
     if tsq is None:
         return []
     vector = sa.literal_column("papers.search_vector")
+    # The title stage matches on the title's own tsvector (migration 0009): its GIN index knows titles.
+    matched = sa.literal_column("papers.title_vector" if stage == "title" else "papers.search_vector")
     weights = f"{{0.1, {ABSTRACT_WEIGHT / TITLE_WEIGHT}, {AUTHORS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
     rank = sa.func.ts_rank_cd(sa.literal_column(f"'{weights}'::float4[]"), vector, _pg_tsquery(q))
-    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(vector.op("@@")(tsq), *_filters(q))
+    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(matched.op("@@")(tsq), *_filters(q))
                         .order_by(sa.desc("rank"), papers.c.id.desc()).limit(limit)).all()
     return [(r.id, float(r.rank)) for r in rows]
 
