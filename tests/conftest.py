@@ -231,3 +231,13 @@ def sample_vectors(minilm):
     records = list(read_daily_items())
     vectors = minilm.embed([paper_text(r.title, r.abstract) for r in records])
     return {r.arxiv_id: v for r, v in zip(records, vectors, strict=True)}
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that records what it accepts; `.port` says where."""
+    from tests.smtp import smtp_server
+
+    with smtp_server() as (recorder, port):
+        recorder.port = port
+        yield recorder

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import click
+from sqlalchemy.engine import Connection
 
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.mail.addresses import AddressError, normalize_address
@@ -16,11 +17,23 @@ from paperfeed.mail.digest import preview as preview_digest
 from paperfeed.mail.digest import queue_digests
 from paperfeed.records import utc_naive
 from paperfeed.store.outbox import outbox_stats
-from paperfeed.store.subscriptions import subscription_by_email, unsubscribe
+from paperfeed.store.subscriptions import Subscription, subscription_by_email, unsubscribe
 
 
 def _now() -> datetime:
     return utc_naive(datetime.now(UTC))
+
+
+def _subscription(conn: Connection, email: str) -> Subscription:
+    """Return the subscription of an address, or stop with why there is none."""
+    try:
+        address = normalize_address(email)
+    except AddressError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sub = subscription_by_email(conn, address)
+    if sub is None:
+        raise click.ClickException(f"{address} has no subscription")
+    return sub
 
 
 @click.group()
@@ -63,14 +76,9 @@ def preview(email: str, raw: bool) -> None:
     """Print the digest this subscriber would get now (nothing is queued or sent)."""
     settings = load_settings()
     engine = open_store(settings)
-    try:
-        address = normalize_address(email)
-    except AddressError as exc:
-        raise click.ClickException(str(exc)) from exc
     with engine.connect() as conn:
-        sub = subscription_by_email(conn, address)
-        if sub is None:
-            raise click.ClickException(f"{address} has no subscription")
+        sub = _subscription(conn, email)
+        address = sub.email
         message = preview_digest(conn, Composer.from_settings(settings), sub, _now())
     if message is None:
         click.echo(f"{address} would get nothing: no paper it has not already been sent")
@@ -100,15 +108,8 @@ def status() -> None:
 @click.argument("email")
 def unsubscribe_address(email: str) -> None:
     """Unsubscribe an address at once (for unsubscribe requests that arrive by mail)."""
-    settings = load_settings()
-    engine = open_store(settings)
-    try:
-        address = normalize_address(email)
-    except AddressError as exc:
-        raise click.ClickException(str(exc)) from exc
+    engine = open_store(load_settings())
     with engine.begin() as conn:
-        sub = subscription_by_email(conn, address)
-        if sub is None:
-            raise click.ClickException(f"{address} has no subscription")
+        sub = _subscription(conn, email)
         unsubscribe(conn, sub.id, sub.email, _now())
-    click.echo(f"{address} is unsubscribed")
+    click.echo(f"{sub.email} is unsubscribed")

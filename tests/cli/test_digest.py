@@ -8,14 +8,6 @@ from click.testing import CliRunner
 from paperfeed.cli import main
 from paperfeed.store.subscriptions import Preferences, get_subscription
 from tests.mail.conftest import spread_recent, subscriber
-from tests.smtp import smtp_server
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server() as (recorder, port):
-        recorder.port = port
-        yield recorder
 
 
 @pytest.fixture

@@ -11,14 +11,6 @@ from paperfeed.mail.compose import Composer
 from paperfeed.settings import Settings
 from paperfeed.store.schema import papers
 from paperfeed.store.subscriptions import Preferences, Subscription, confirm, subscribe
-from tests.smtp import smtp_server
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server() as (recorder, port):
-        recorder.port = port
-        yield recorder
 
 
 @pytest.fixture

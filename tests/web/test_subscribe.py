@@ -15,15 +15,7 @@ from paperfeed.mail.digest import queue_digests
 from paperfeed.mail.tokens import make_token
 from paperfeed.store.schema import outbox, subscriptions
 from tests.mail.conftest import NOW, spread_recent
-from tests.smtp import smtp_server
 from tests.web.conftest import csrf, post, sign_up
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server() as (recorder, port):
-        recorder.port = port
-        yield recorder
 
 
 @pytest.fixture
