@@ -8,8 +8,15 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 
+def _plain(record: logging.LogRecord) -> bool:
+    """Drop uvicorn's copy of each message with terminal colour codes in it."""
+    record.__dict__.pop("color_message", None)
+    return True
+
+
 def setup_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_plain)
     if sys.stderr.isatty():
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     else:  # for journald, docker and log shippers: structured
