@@ -19,9 +19,7 @@ half the bare rate.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,13 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import build_store, free_port, wait_for, wrk  # the same store and load generator as the page benchmark
+from pages import (  # the same store and load generator as the page benchmark
+    build_store,
+    start_bare,
+    start_paperfeed,
+    stop_all,
+    wrk,
+)
 
 BARE_APP = """
 from starlette.applications import Starlette
@@ -58,30 +62,21 @@ def main() -> None:
     t0 = time.perf_counter()
     url = build_store(workdir, args.records)
     print(f"store of {args.records:,} papers ready in {time.perf_counter() - t0:.0f} s")
-    (workdir / "bare_json.py").write_text(BARE_APP)
     procs = []
     try:
-        bare_port = free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bare_json:app", "--port", str(bare_port), "--no-access-log",
-             "--log-level", "warning"], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-        wait_for(f"http://127.0.0.1:{bare_port}/", procs[-1])
+        bare, bare_url = start_bare(workdir, BARE_APP, "bare_json")
+        procs.append(bare)
         servers = {}
         for label, cache in (("cached", "10"), ("uncached", "0")):
-            port = free_port()
-            env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "PAPERFEED_PAGE_CACHE_SECONDS": cache,
-                   "PAPERFEED_DATA_DIR": str(workdir), "PAPERFEED_API_REQUESTS_PER_MINUTE": "1000000000"}
-            procs.append(subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port),
-                                           "--no-access-log"], env=env, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT))
-            wait_for(f"http://127.0.0.1:{port}/healthz", procs[-1])
-            servers[label] = f"http://127.0.0.1:{port}"
+            proc, servers[label] = start_paperfeed(url, str(workdir), PAPERFEED_PAGE_CACHE_SECONDS=cache,
+                                                   PAPERFEED_API_REQUESTS_PER_MINUTE="1000000000")
+            procs.append(proc)
         latest = httpx.get(servers["uncached"] + "/api/daily_papers?limit=1").json()[0]
         day = latest["publishedAt"][:10]
         word = latest["title"].split()[0].lower()
         paths = ["/api/daily_papers", f"/api/daily_papers?date={day}", f"/api/papers/search?q={word}",
                  f"/api/papers/{latest['paper']['id']}"]
-        bare_rps, bare_p50, bare_p99 = wrk(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections)
+        bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
         print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
         print(f"{'endpoint':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
         print(f"{'bare Starlette JSON':44} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
@@ -91,12 +86,7 @@ def main() -> None:
                 name = f"{path.split('?')[0] + ('?' + path.split('?')[1][:12] if '?' in path else '')} ({label})"
                 print(f"{name:44} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
 
 
 if __name__ == "__main__":

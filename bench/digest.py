@@ -28,6 +28,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pages import free_port
+
 from paperfeed.ingest import load_sample
 from paperfeed.mail.compose import Composer
 from paperfeed.mail.deliver import send_outbox
@@ -37,12 +40,6 @@ from paperfeed.store.db import make_engine, migrate
 from paperfeed.store.schema import outbox, papers, subscriptions
 
 NOW = datetime(2026, 4, 6, 7, 0)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_sink(port: int) -> subprocess.Popen:

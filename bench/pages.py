@@ -79,6 +79,39 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
     return rps, pct("50"), pct("99")
 
 
+def start_bare(workdir: Path, source: str, module: str) -> tuple[subprocess.Popen, str]:
+    """Serve a bare Starlette app (the baseline) with the same uvicorn; return it and its address."""
+    (workdir / f"{module}.py").write_text(source)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", f"{module}:app", "--port", str(port),
+                             "--no-access-log", "--log-level", "warning"], cwd=workdir,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url + "/", proc)
+    return proc, url
+
+
+def start_paperfeed(db_url: str, data_dir: str, workers: int = 1, **env: str) -> tuple[subprocess.Popen, str]:
+    """Run `paperfeed serve` on the store (PAPERFEED_* settings in `env`); return it and its address."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers",
+                             str(workers), "--no-access-log"],
+                            env={**os.environ, "PAPERFEED_DATABASE_URL": db_url, "PAPERFEED_DATA_DIR": data_dir,
+                                 **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url + "/healthz", proc)
+    return proc, url
+
+
+def stop_all(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def build_store(workdir: Path, records: int) -> str:
     db = workdir / f"pages-{records}.db"
     url = f"sqlite:///{db}"
@@ -118,27 +151,17 @@ def main() -> None:
     url = build_store(workdir, args.records)
     print(f"store of {args.records:,} papers ready in {time.perf_counter() - t0:.0f} s")
 
-    (workdir / "bare_app.py").write_text(BARE_APP)
     procs = []
     try:
-        bare_port = free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port), "--no-access-log",
-             "--log-level", "warning"], cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-        wait_for(f"http://127.0.0.1:{bare_port}/", procs[-1])
+        bare, bare_url = start_bare(workdir, BARE_APP, "bare_app")
+        procs.append(bare)
         servers = {}
         for label, cache in (("cached", "10"), ("uncached", "0")):
-            port = free_port()
-            env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "PAPERFEED_PAGE_CACHE_SECONDS": cache,
-                   "PAPERFEED_DATA_DIR": str(workdir)}
-            procs.append(subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port),
-                                           "--no-access-log"], env=env, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT))
-            wait_for(f"http://127.0.0.1:{port}/healthz", procs[-1])
-            servers[label] = f"http://127.0.0.1:{port}"
+            proc, servers[label] = start_paperfeed(url, str(workdir), PAPERFEED_PAGE_CACHE_SECONDS=cache)
+            procs.append(proc)
         front = httpx.get(servers["uncached"] + "/").text
         paper = re.search(r'href="(/papers/[^"#]+)"', front).group(1)
-        bare_rps, bare_p50, bare_p99 = wrk(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections)
+        bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
         print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
         print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
         print(f"{'bare Starlette':34} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
@@ -148,12 +171,7 @@ def main() -> None:
                 name = f"{path if len(path) < 22 else '/papers/…'} ({label})"
                 print(f"{name:34} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import build_store, free_port, wait_for, wrk
+from pages import build_store, free_port, start_paperfeed, stop_all, wrk
 from search import synthetic_vectors
 
 
@@ -155,23 +155,15 @@ def main() -> None:
         print(f"\nthe daily page against PostgreSQL, page cache off, {args.seconds} s, 32 connections")
         print(f"{'workers':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
         for workers in (1, 2, 4):
-            port = free_port()
-            env = {**os.environ, "PAPERFEED_DATABASE_URL": pg_url, "PAPERFEED_PAGE_CACHE_SECONDS": "0",
-                   "PAPERFEED_DATA_DIR": str(workdir / "pg-data-dir"), "PAPERFEED_SECRET_KEY": "bench-" + "k" * 40}
-            proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers",
-                                     str(workers), "--no-access-log"], env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+            proc, url = start_paperfeed(pg_url, str(workdir / "pg-data-dir"), workers,
+                                        PAPERFEED_PAGE_CACHE_SECONDS="0", PAPERFEED_SECRET_KEY="bench-" + "k" * 40)
             procs.append(proc)
-            wait_for(f"http://127.0.0.1:{port}/healthz", proc)
-            wrk(f"http://127.0.0.1:{port}/", 2, 32)  # every worker warm
-            rps, p50, p99 = wrk(f"http://127.0.0.1:{port}/", args.seconds, 32)
+            wrk(url + "/", 2, 32)  # every worker warm
+            rps, p50, p99 = wrk(url + "/", args.seconds, 32)
             print(f"{workers:<8} {rps:9.0f} {p50:8.2f} {p99:8.2f}")
-            proc.terminate()
-            proc.wait(30)
+            stop_all([proc])
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+        stop_all(procs)
         subprocess.run(stop, capture_output=True)
 
 

@@ -21,7 +21,6 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import build_store, free_port, wait_for  # the same synthetic store as the page benchmark
+from pages import build_store, start_paperfeed, stop_all  # the same synthetic store as the page benchmark
 
 CENTRES = 2000
 
@@ -169,21 +168,16 @@ def main() -> None:
 
 def serving_memory(url: str, data_dir: str, texts: list[str]) -> tuple[float, float]:
     """Start a web worker on the store, search through it, and return its (peak, current) memory in MiB."""
-    port = free_port()
-    env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "PAPERFEED_DATA_DIR": data_dir, "CI": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--no-access-log"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, base = start_paperfeed(url, data_dir, CI="1")
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", proc)
         for text in texts:
-            httpx.get(f"http://127.0.0.1:{port}/search", params={"q": text}, timeout=600).raise_for_status()
+            httpx.get(f"{base}/search", params={"q": text}, timeout=600).raise_for_status()
         status = Path(f"/proc/{proc.pid}/status").read_text()
         kib = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in status.splitlines())
                if k in ("VmHWM", "VmRSS")}
         return kib["VmHWM"] / 1024, kib["VmRSS"] / 1024
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop_all([proc])
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ from paperfeed.store.community import (
 )
 from paperfeed.store.listings import Paper, get_paper, papers_after, papers_by_ids, papers_page, trending_papers
 from paperfeed.store.users import User, user_by_name
-from paperfeed.web.deps import EngineDep, now
+from paperfeed.web.deps import EngineDep, now, public_base
 from paperfeed.web.routes.daily import parse_day, parse_month, parse_week
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -199,8 +199,7 @@ def paper_markdown_page(request: Request, engine: EngineDep, arxiv_id: Annotated
                         ) -> PlainTextResponse:
     with engine.connect() as conn:
         paper = _paper(conn, arxiv_id)
-    base = request.app.state.settings.site_url.rstrip("/") or str(request.base_url).rstrip("/")
-    return PlainTextResponse(paper_markdown(paper, base), media_type="text/markdown; charset=utf-8")
+    return PlainTextResponse(paper_markdown(paper, public_base(request)), media_type="text/markdown; charset=utf-8")
 
 
 # Writing, with a personal API token (Authorization: Bearer pf_…)

@@ -110,13 +110,15 @@ def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: 
     """Build and queue every due digest; safe to run again (what is queued stays queued once)."""
     plan = Plan()
     with engine.connect() as conn:
+        days: dict[int, date] = {}
         subs = []
         for s in active_subscriptions(conn, frequency):
-            if local_day(s, now) is None:
+            day = local_day(s, now)
+            if day is None:
                 plan.later += 1
             else:
+                days[s.id] = day
                 subs.append(s)
-        days = {s.id: local_day(s, now) for s in subs}
         keys = {s.id: digest_key(s.id, edition_of(s.prefs.frequency, days[s.id])) for s in subs}
         done = queued_keys(conn, list(keys.values()))
         todo = [s for s in subs if keys[s.id] not in done]

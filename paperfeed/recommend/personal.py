@@ -87,11 +87,12 @@ def compute_picks(conn: Connection, user_id: int, *, days: int | None = DAYS, k:
                   seed: int = 0) -> tuple[list[Pick], int]:
     """Return the reader's picks (best first) and how many signals they rest on."""
     _, signals = signal_state(conn, user_id)
-    liked = positives(conn, user_id)[:MAX_POSITIVES] or interest_papers(conn, user_id)
+    kept = positives(conn, user_id)
+    liked = kept[:MAX_POSITIVES] or interest_papers(conn, user_id)
     if not liked:
         return [], signals
     disliked = dismissed(conn, user_id)
-    exclude = set(liked) | disliked | seen_in_digests(conn, user_id) | set(positives(conn, user_id))
+    exclude = set(liked) | set(kept) | disliked | seen_in_digests(conn, user_id)
     pos_ids, pos = vectors(conn, liked)
     if not pos_ids:
         return [], signals

@@ -122,8 +122,7 @@ def papers_listed(conn: Connection, first: date, last: date, sort: str = "votes"
     """Return a page of papers listed from `first` to `last` (inclusive), and how many there are in all."""
     where = (papers.c.listed_on >= first, papers.c.listed_on <= last, VISIBLE)
     total = conn.execute(sa.select(sa.func.count()).select_from(papers).where(*where)).scalar() or 0
-    stmt = _order(_select().where(*where), sort).limit(limit).offset(offset)
-    return _papers(conn, stmt), int(total)
+    return papers_page(conn, first=first, last=last, sort=sort, limit=limit, offset=offset), int(total)
 
 
 def papers_page(conn: Connection, *, first: date | None = None, last: date | None = None,

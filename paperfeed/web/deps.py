@@ -40,6 +40,11 @@ def settings_of(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def public_base(request: Request) -> str:
+    """The site's public address for absolute links: PAPERFEED_SITE_URL, else the address asked."""
+    return settings_of(request).site_url.rstrip("/") or str(request.base_url).rstrip("/")
+
+
 def security_of(request: Request) -> Security:
     return request.app.state.security
 

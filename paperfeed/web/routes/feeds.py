@@ -24,15 +24,11 @@ from paperfeed.search.semantic import hybrid_search
 from paperfeed.store.community import latest_vote_at, reader_categories
 from paperfeed.store.listings import latest_day, papers_by_ids, papers_in_categories, papers_listed, trending_papers
 from paperfeed.store.users import user_by_feed_token
-from paperfeed.web.deps import EngineDep, now, render
+from paperfeed.web.deps import EngineDep, now, public_base, render
 
 router = APIRouter()
 ENTRIES = 50
 Format = Annotated[Literal["atom", "rss"], Query()]
-
-
-def _base(request: Request) -> str:
-    return request.app.state.settings.site_url.rstrip("/") or str(request.base_url).rstrip("/")
 
 
 def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
@@ -56,7 +52,7 @@ def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = F
     modified = newest_date(feed.papers)
     if voted is not None:
         modified = max(modified, voted.replace(tzinfo=UTC))
-    body = render_feed(feed, _base(request), fmt, updated=modified)
+    body = render_feed(feed, public_base(request), fmt, updated=modified)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
                "Cache-Control": f"{'private' if private else 'public'}, max-age=300"}
@@ -66,7 +62,7 @@ def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = F
 
 
 def _feed(request: Request, title: str, description: str, page: str, papers: list) -> Feed:  # type: ignore[type-arg]
-    base = _base(request)
+    base = public_base(request)
     query = request.url.query
     return Feed(f"{title} · {request.app.state.settings.site_name}", description,
                 f"{base}{request.url.path}{'?' + query if query else ''}", f"{base}{page}", papers)

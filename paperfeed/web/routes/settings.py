@@ -10,7 +10,17 @@ from fastapi.responses import Response
 from paperfeed.store.api_tokens import create_token, revoke_token, user_tokens
 from paperfeed.store.subscriptions import Preferences, subscriptions_of_user
 from paperfeed.store.users import end_other_sessions, feed_token, password_hash_of, set_password_hash
-from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, VisitorDep, now, redirect, render, security_of
+from paperfeed.web.deps import (
+    CsrfDep,
+    EngineDep,
+    UserDep,
+    VisitorDep,
+    now,
+    public_base,
+    redirect,
+    render,
+    security_of,
+)
 from paperfeed.web.security import check_password
 
 router = APIRouter()
@@ -25,7 +35,7 @@ def _page(request: Request, engine, user, *, error: str | None = None, done: str
         tokens = user_tokens(conn, user.id)
     return render(request, "settings.html", {
         "error": error, "done": done, "subscriptions": [(s, composer.links(s, base="").manage) for s in subs],
-        "feed_url": f"{str(request.base_url).rstrip('/')}/feeds/private/{token}", "prefs": Preferences(),
+        "feed_url": f"{public_base(request)}/feeds/private/{token}", "prefs": Preferences(),
         "tokens": tokens, "new_token": new_token,
     }, status_code=status_code)
 
