@@ -9,7 +9,7 @@ the pydantic models in api/models.py describe them in the OpenAPI document.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -50,7 +50,7 @@ from paperfeed.store.community import (
 from paperfeed.store.listings import Paper, get_paper, papers_after, papers_by_ids, papers_page, trending_papers
 from paperfeed.store.users import User, user_by_name
 from paperfeed.web.deps import EngineDep, now, public_base
-from paperfeed.web.routes.daily import parse_day, parse_month, parse_week
+from paperfeed.web.routes.daily import next_month, parse_day, parse_month, parse_week
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": models.ErrorOut, "description": "Malformed input, with the reason"},
@@ -101,11 +101,10 @@ def daily_papers(engine: EngineDep, date: str | None = None, week: str | None = 
         first = last = parse_day(date)
     elif week:
         first = parse_week(week)
-        last = first.fromordinal(first.toordinal() + 6)
+        last = first + timedelta(days=6)
     elif month:
         first = parse_month(month)
-        last = (first.replace(day=28).fromordinal(first.replace(day=28).toordinal() + 4)).replace(day=1)
-        last = last.fromordinal(last.toordinal() - 1)
+        last = next_month(first) - timedelta(days=1)
     with engine.connect() as conn:
         submitted_by = None
         if submitter:

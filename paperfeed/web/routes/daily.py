@@ -59,6 +59,11 @@ def check_sort(sort: str) -> str:
     return sort
 
 
+def next_month(first: date) -> date:
+    """The first day of the month after the one `first` opens."""
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
 def week_label(monday: date) -> str:
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"
@@ -140,7 +145,7 @@ def monthly(request: Request, visitor: VisitorDep, engine: EngineDep, month: str
             page: Page = 1) -> Response:
     check_sort(sort)
     first = parse_month(month)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    following = next_month(first)
     previous = (first - timedelta(days=1)).replace(day=1)
     return _listing(
         request, visitor, engine, first=first, last=following - timedelta(days=1), sort=sort, page=page,
