@@ -42,8 +42,8 @@ def start_postgres(root: Path) -> tuple[str, list[str]]:
     if not data.exists():
         subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
                         "--encoding=UTF8"], check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c shared_buffers=2GB -c max_connections=300 "
-            "-c maintenance_work_mem=2GB -c synchronous_commit=off")
+    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c shared_buffers=4GB -c max_connections=300 "
+            "-c maintenance_work_mem=4GB -c max_parallel_maintenance_workers=1 -c synchronous_commit=off")
     subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts,
                     "start"], check=True, capture_output=True)
     subprocess.run([*prefix, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
@@ -87,7 +87,7 @@ def fill_postgres(url: str, snapshot: Path, sqlite_url: str) -> None:
     print(f"postgresql: {len(rows):,} vectors copied in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
     with pg.begin() as conn:
-        conn.exec_driver_sql("SET maintenance_work_mem = '2GB'")
+        conn.exec_driver_sql("SET maintenance_work_mem = '4GB'")
         conn.exec_driver_sql("CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
                              "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)")
     print(f"postgresql: pgvector HNSW index built in {time.perf_counter() - t0:.0f} s")

@@ -42,3 +42,38 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_create_the_extension_migrates_without_it_then_gets_it(pg_server, caplog):
+    """pgvector is not a trusted extension: a site's own role migrates fine, and a superuser's
+    `CREATE EXTENSION vector` later gives it the column at the next `paperfeed migrate`."""
+    from paperfeed.search.vectors import has_pgvector
+
+    admin = sa.create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").scalar():
+            pytest.skip("the PostgreSQL under test has no pgvector (scripts/install-pgvector installs it)")
+        conn.exec_driver_sql("DROP DATABASE IF EXISTS site_db WITH (FORCE)")
+        conn.exec_driver_sql("DROP ROLE IF EXISTS site_role")
+        conn.exec_driver_sql("CREATE ROLE site_role LOGIN NOSUPERUSER")
+        conn.exec_driver_sql("CREATE DATABASE site_db OWNER site_role")
+    site = make_engine(pg_server.replace("postgres@", "site_role@") + "/site_db")
+    try:
+        migrate(site)
+        with site.connect() as conn:
+            assert not has_pgvector(conn)
+        assert "CREATE EXTENSION" in caplog.text
+        superuser = sa.create_engine(f"{pg_server}/site_db", isolation_level="AUTOCOMMIT")
+        with superuser.connect() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION vector")
+        superuser.dispose()
+        migrate(site)
+        with site.connect() as conn:
+            assert has_pgvector(conn)
+    finally:
+        site.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql("DROP DATABASE site_db WITH (FORCE)")
+            conn.exec_driver_sql("DROP ROLE site_role")
+        admin.dispose()
