@@ -18,18 +18,14 @@ half the bare rate.
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pages import (  # the same store and load generator as the page benchmark
-    build_store,
+    server_bench_setup,
     start_bare,
     start_paperfeed,
     stop_all,
@@ -49,19 +45,7 @@ app = Starlette(routes=[Route("/", hello)])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workdir", default="")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paperfeed-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    url = build_store(workdir, args.records)
-    print(f"store of {args.records:,} papers ready in {time.perf_counter() - t0:.0f} s")
+    args, workdir, url = server_bench_setup(__doc__)
     procs = []
     try:
         bare, bare_url = start_bare(workdir, BARE_APP, "bare_json")

@@ -136,8 +136,9 @@ def build_store(workdir: Path, records: int) -> str:
     return url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def server_bench_setup(doc: str) -> tuple[argparse.Namespace, Path, str]:
+    """Read the options every server benchmark takes and build (or reuse) its store: (args, workdir, url)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
@@ -150,6 +151,11 @@ def main() -> None:
     t0 = time.perf_counter()
     url = build_store(workdir, args.records)
     print(f"store of {args.records:,} papers ready in {time.perf_counter() - t0:.0f} s")
+    return args, workdir, url
+
+
+def main() -> None:
+    args, workdir, url = server_bench_setup(__doc__)
 
     procs = []
     try:
