@@ -8,7 +8,8 @@ store) in both backends, with the same synthetic clustered vectors:
               tsvector ranking and pgvector's HNSW index, searched inside the database
 
 Prints, in one run, hybrid search latency (p50/p99, through search.semantic.hybrid_search with
-the real query embedding) on each, and the daily page's throughput against PostgreSQL with
+the real query embedding) on each, for the first queries after start and for fresh queries once
+the caches are warm, and the daily page's throughput against PostgreSQL with
 `paperfeed serve --workers 1, 2 and 4` (wrk, 32 connections, page cache off: every request
 reaches the database).
 """
@@ -52,6 +53,22 @@ def start_postgres(root: Path) -> tuple[str, list[str]]:
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/paperfeed", stop
 
 
+def drop_page_cache() -> None:
+    subprocess.run(["sync"], check=True)
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def read_files(root: Path) -> float:
+    """Read every file under `root` (or the file itself) once, as a long-running server would have them
+    in the OS page cache; return the GiB read."""
+    total = 0
+    for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
+        with open(path, "rb", buffering=0) as f:
+            while chunk := f.read(8 << 20):
+                total += len(chunk)
+    return total / 2**30
+
+
 def fill_postgres(url: str, snapshot: Path, sqlite_url: str) -> None:
     """Load the corpus into PostgreSQL and copy the SQLite store's vectors, by arXiv id."""
     import sqlalchemy as sa
@@ -93,7 +110,10 @@ def fill_postgres(url: str, snapshot: Path, sqlite_url: str) -> None:
     print(f"postgresql: pgvector HNSW index built in {time.perf_counter() - t0:.0f} s")
 
 
-def hybrid_latency(url: str, data_dir: str, texts: list[str]) -> tuple[float, float]:
+def hybrid_latency(url: str, data_dir: str, files: Path, cold: list[str], warm_up: list[str],
+                   warm: list[str]) -> tuple[float, float, float, float]:
+    """p50 and p99 of hybrid search, in ms: first for `cold` queries (the first ones after start), then
+    for `warm` ones: fresh queries asked once the store's `files` have been read and `warm_up` asked."""
     from paperfeed.search.embedder import default_model
     from paperfeed.search.query import parse_query
     from paperfeed.search.semantic import hybrid_search
@@ -102,16 +122,27 @@ def hybrid_latency(url: str, data_dir: str, texts: list[str]) -> tuple[float, fl
 
     engine = make_engine(url)
     model = default_model()
-    with engine.connect() as conn:
-        index = load_index(conn, data_dir)
-        for text in texts[:5]:  # warm up
-            hybrid_search(conn, parse_query(text), index, model, 20)
+    model.embed(["load the model"])
+
+    def timed(texts: list[str]) -> list[float]:
         times = []
         for text in texts:
             t0 = time.perf_counter()
             hybrid_search(conn, parse_query(text), index, model, 20)
             times.append(time.perf_counter() - t0)
-    times.sort()
+        return sorted(times)
+
+    with engine.connect() as conn:
+        index = load_index(conn, data_dir)
+        first = timed(cold)
+        read_files(files)
+        timed(warm_up)
+        then = timed(warm)
+    engine.dispose()
+    return (*_p50_p99(first), *_p50_p99(then))
+
+
+def _p50_p99(times: list[float]) -> tuple[float, float]:
     return statistics.median(times) * 1000, times[int(0.99 * (len(times) - 1))] * 1000
 
 
@@ -119,9 +150,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workdir", default="")
+    parser.add_argument("--cold", action="store_true",
+                        help="drop the OS page cache before each backend's first queries (needs root)")
     args = parser.parse_args()
+    if args.cold and os.geteuid() != 0:
+        raise SystemExit("--cold drops the OS page cache: run as root")
     os.environ["CI"] = "1"
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paperfeed-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -144,13 +179,24 @@ def main() -> None:
         rng = np.random.default_rng(11)
         with lite.connect() as conn:
             vocab = [w for (t,) in conn.exec_driver_sql("SELECT title FROM papers LIMIT 2000") for w in t.split()]
-        texts = [" ".join(rng.choice(vocab, size=rng.integers(2, 5))) for _ in range(args.queries)]
-        print(f"\n{args.records:,} papers, {args.queries} hybrid queries (top 20, highlighted), one process")
-        print(f"{'backend':40} {'p50 ms':>8} {'p99 ms':>8}")
-        for name, url, folder in (("embedded (SQLite, HNSW file)", sqlite_url, data_dir),
-                                  ("postgresql + pgvector", pg_url, str(workdir / "pg-data-dir"))):
-            p50, p99 = hybrid_latency(url, folder, texts)
-            print(f"{name:40} {p50:8.2f} {p99:8.2f}")
+        texts = [" ".join(rng.choice(vocab, size=rng.integers(2, 5))) for _ in range(4 * args.queries)]
+        cold, warm_up, warm = texts[:args.queries], texts[args.queries:-args.queries], texts[-args.queries:]
+        print(f"\n{args.queries} hybrid queries (top 20, highlighted) over {args.records:,} papers, one process:")
+        print("cold = the first queries after start" + (", the OS page cache dropped and PostgreSQL restarted"
+                                                        if args.cold else ""),
+              f"; warm = fresh queries once the store's files were read and {len(warm_up)} others asked", sep="")
+        print(f"{'backend':34} {'cold p50':>9} {'cold p99':>9} {'warm p50':>9} {'warm p99':>9}")
+        for name in ("embedded (SQLite, HNSW file)", "postgresql + pgvector"):
+            postgres = name.startswith("postgresql")
+            if args.cold:
+                subprocess.run(stop, capture_output=True)  # stopped already for the second
+                drop_page_cache()
+                if postgres:
+                    pg_url, stop = start_postgres(workdir / f"pg-{args.records}")
+            url, folder, files = ((pg_url, str(workdir / "pg-data-dir"), workdir / f"pg-{args.records}" / "data")
+                                  if postgres else (sqlite_url, data_dir, workdir / f"pages-{args.records}.db"))
+            figures = hybrid_latency(url, folder, files, cold, warm_up, warm)
+            print(f"{name:34} " + " ".join(f"{f:9.2f}" for f in figures))
 
         print(f"\nthe daily page against PostgreSQL, page cache off, {args.seconds} s, 32 connections")
         print(f"{'workers':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
@@ -158,7 +204,7 @@ def main() -> None:
             proc, url = start_paperfeed(pg_url, str(workdir / "pg-data-dir"), workers,
                                         PAPERFEED_PAGE_CACHE_SECONDS="0", PAPERFEED_SECRET_KEY="bench-" + "k" * 40)
             procs.append(proc)
-            wrk(url + "/", 2, 32)  # every worker warm
+            wrk(url + "/", 5, 32)  # every worker warm
             rps, p50, p99 = wrk(url + "/", args.seconds, 32)
             print(f"{workers:<8} {rps:9.0f} {p50:8.2f} {p99:8.2f}")
             stop_all([proc])
