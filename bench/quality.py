@@ -1,10 +1,12 @@
-"""Search quality: python bench/quality.py [--shared PATH] [--workdir DIR]
+"""Search quality: python bench/quality.py [--shared PATH] [--workdir DIR] [--postgres]
 
 A judged query set over the shipped sample (44 papers, language models) and
 the bulk-snapshot sample in ../shared/data (509 papers across physics,
 mathematics and computer science). Relevance is graded: 2 = what the query
 asks for, 1 = related. Many queries use other words than the papers do.
-Reports nDCG@10 and recall@10 for keyword, semantic and hybrid search.
+Reports nDCG@10 and recall@10 for keyword, semantic and hybrid search, on
+SQLite, or with --postgres on a throwaway PostgreSQL (with pgvector when it is
+installed), which must rank as well.
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import start_postgres
 
 JUDGED: list[tuple[str, dict[str, int]]] = [
     ("language models that read raw bytes",
@@ -68,25 +75,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     parser.add_argument("--workdir", default="")
+    parser.add_argument("--postgres", action="store_true", help="measure on a PostgreSQL started here")
     args = parser.parse_args()
     os.environ["CI"] = "1"  # no progress bars in the figures
-
-    from paperfeed.ingest import import_snapshot, load_sample
-    from paperfeed.search.embedder import default_model
-    from paperfeed.search.keyword import index_pending, keyword_search
-    from paperfeed.search.query import parse_query
-    from paperfeed.search.semantic import embed_pending, hybrid_search, semantic_ids
-    from paperfeed.search.vectors import VectorIndex
-    from paperfeed.store.db import make_engine, migrate
-    from paperfeed.store.listings import papers_by_ids
-
     snapshot = Path(args.shared) / "arxiv-snapshot-sample.jsonl"
     if not snapshot.exists():
         raise SystemExit(f"{snapshot} is needed for half of the queries")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paperfeed-quality-"))
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "quality.db"
-    engine = make_engine(f"sqlite:///{db}")
+    stop: list[str] = []
+    url = f"sqlite:///{db}"
+    if args.postgres:
+        url, stop = start_postgres(workdir / "pg")
+    try:
+        measure(url, snapshot, workdir)
+    finally:
+        if stop:
+            subprocess.run(stop, capture_output=True)
+
+
+def measure(url: str, snapshot: Path, workdir: Path) -> None:
+    from paperfeed.ingest import import_snapshot, load_sample
+    from paperfeed.search.embedder import default_model
+    from paperfeed.search.keyword import index_pending, keyword_search
+    from paperfeed.search.query import parse_query
+    from paperfeed.search.semantic import embed_pending, hybrid_search, semantic_ids
+    from paperfeed.search.vectors import load_index
+    from paperfeed.store.db import make_engine, migrate
+    from paperfeed.store.listings import papers_by_ids
+
+    engine = make_engine(url)
     migrate(engine)
     load_sample(engine)
     import_snapshot(engine, snapshot)
@@ -96,11 +115,11 @@ def main() -> None:
     t0 = time.perf_counter()
     embedded = embed_pending(engine, model)
     if embedded:
-        print(f"embedded {embedded} papers in {time.perf_counter() - t0:.0f} s (kept in {db} for the next run)")
+        print(f"embedded {embedded} papers in {time.perf_counter() - t0:.0f} s (kept for the next run)")
 
     methods = {"keyword": [], "semantic": [], "hybrid": []}
     with engine.connect() as conn:
-        index = VectorIndex.load(conn)
+        index = load_index(conn, str(workdir / "data"))
 
         def arxiv_ids(ids: list[int]) -> list[str]:
             return [p.arxiv_id for p in papers_by_ids(conn, ids)]
@@ -114,7 +133,7 @@ def main() -> None:
             }
             for name, ranked in runs.items():
                 methods[name].append((ndcg_at(ranked, judged), recall_at(ranked, judged)))
-    print(f"\n{len(JUDGED)} judged queries over {len(index)} papers")
+    print(f"\n{len(JUDGED)} judged queries over {len(index)} papers, {engine.dialect.name}, {type(index).__name__}")
     print(f"{'method':10} {'nDCG@10':>8} {'recall@10':>10}")
     means = {}
     for name, scores in methods.items():
