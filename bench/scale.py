@@ -1,4 +1,4 @@
-"""Scale-out: python bench/scale.py [--records N] [--queries Q] [--seconds S]
+"""Scale-out: python bench/scale.py [--records N] [--queries Q] [--seconds S] [--rounds R] [--cold]
 
 The same synthetic corpus (bench/ingest.py; the page and search benchmarks'
 store) in both backends, with the same synthetic clustered vectors:
@@ -11,7 +11,7 @@ Prints, in one run, hybrid search latency (p50/p99, through search.semantic.hybr
 the real query embedding) on each, for the first queries after start and for fresh queries once
 the caches are warm, and the daily page's throughput against PostgreSQL with
 `paperfeed serve --workers 1, 2 and 4` (wrk, 32 connections, page cache off: every request
-reaches the database).
+reaches the database; the three servers take turns for several rounds, medians printed).
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workdir", default="")
     parser.add_argument("--cold", action="store_true",
                         help="drop the OS page cache before each backend's first queries (needs root)")
@@ -198,16 +199,26 @@ def main() -> None:
             figures = hybrid_latency(url, folder, files, cold, warm_up, warm)
             print(f"{name:34} " + " ".join(f"{f:9.2f}" for f in figures))
 
-        print(f"\nthe daily page against PostgreSQL, page cache off, {args.seconds} s, 32 connections")
-        print(f"{'workers':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+        print(f"\nthe daily page against PostgreSQL, page cache off, 32 connections, {args.rounds} rounds of "
+              f"{args.seconds} s taking turns (this machine's speed drifts): median req/s, range, p50/p99 ms")
+        servers = {}
         for workers in (1, 2, 4):
-            proc, url = start_paperfeed(pg_url, str(workdir / "pg-data-dir"), workers,
-                                        PAPERFEED_PAGE_CACHE_SECONDS="0", PAPERFEED_SECRET_KEY="bench-" + "k" * 40)
+            proc, servers[workers] = start_paperfeed(pg_url, str(workdir / "pg-data-dir"), workers,
+                                                     PAPERFEED_PAGE_CACHE_SECONDS="0",
+                                                     PAPERFEED_SECRET_KEY="bench-" + "k" * 40)
             procs.append(proc)
-            wrk(url + "/", 5, 32)  # every worker warm
-            rps, p50, p99 = wrk(url + "/", args.seconds, 32)
-            print(f"{workers:<8} {rps:9.0f} {p50:8.2f} {p99:8.2f}")
-            stop_all([proc])
+            wrk(servers[workers] + "/", 5, 32)  # every worker warm
+        runs: dict[int, list[tuple[float, float, float]]] = {w: [] for w in servers}
+        for _ in range(args.rounds):
+            for workers, url in servers.items():
+                runs[workers].append(wrk(url + "/", args.seconds, 32))
+        print(f"{'workers':8} {'req/s':>9} {'range':>11} {'p50 ms':>8} {'p99 ms':>8} {'vs 1':>6}")
+        one = statistics.median(r[0] for r in runs[1])
+        for workers, found in runs.items():
+            rps, p50s, p99s = zip(*found, strict=True)
+            mid = statistics.median(rps)
+            print(f"{workers:<8} {mid:9.0f} {min(rps):5.0f}–{max(rps):<5.0f} {statistics.median(p50s):8.2f} "
+                  f"{statistics.median(p99s):8.2f} {mid / one:6.2f}")
     finally:
         stop_all(procs)
         subprocess.run(stop, capture_output=True)
