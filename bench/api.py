@@ -25,11 +25,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pages import (  # the same store and load generator as the page benchmark
+    report,
     server_bench_setup,
-    start_bare,
-    start_paperfeed,
+    start_servers,
     stop_all,
-    wrk,
 )
 
 BARE_APP = """
@@ -46,29 +45,16 @@ app = Starlette(routes=[Route("/", hello)])
 
 def main() -> None:
     args, workdir, url = server_bench_setup(__doc__)
-    procs = []
+    bare_url, servers, procs = start_servers(workdir, url, BARE_APP, "bare_json",
+                                             PAPERFEED_API_REQUESTS_PER_MINUTE="1000000000")
     try:
-        bare, bare_url = start_bare(workdir, BARE_APP, "bare_json")
-        procs.append(bare)
-        servers = {}
-        for label, cache in (("cached", "10"), ("uncached", "0")):
-            proc, servers[label] = start_paperfeed(url, str(workdir), PAPERFEED_PAGE_CACHE_SECONDS=cache,
-                                                   PAPERFEED_API_REQUESTS_PER_MINUTE="1000000000")
-            procs.append(proc)
         latest = httpx.get(servers["uncached"] + "/api/daily_papers?limit=1").json()[0]
         day = latest["publishedAt"][:10]
         word = latest["title"].split()[0].lower()
         paths = ["/api/daily_papers", f"/api/daily_papers?date={day}", f"/api/papers/search?q={word}",
                  f"/api/papers/{latest['paper']['id']}"]
-        bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
-        print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
-        print(f"{'endpoint':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
-        print(f"{'bare Starlette JSON':44} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
-        for label in ("cached", "uncached"):
-            for path in paths:
-                rps, p50, p99 = wrk(servers[label] + path, args.seconds, args.connections)
-                name = f"{path.split('?')[0] + ('?' + path.split('?')[1][:12] if '?' in path else '')} ({label})"
-                print(f"{name:44} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
+        report(args, bare_url, "bare Starlette JSON", servers, paths,
+               lambda path: path.split("?")[0] + ("?" + path.split("?")[1][:12] if "?" in path else ""), 44)
     finally:
         stop_all(procs)
 

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -154,28 +155,45 @@ def server_bench_setup(doc: str) -> tuple[argparse.Namespace, Path, str]:
     return args, workdir, url
 
 
-def main() -> None:
-    args, workdir, url = server_bench_setup(__doc__)
-
-    procs = []
+def start_servers(workdir: Path, url: str, bare_source: str, bare_module: str,
+                  **env: str) -> tuple[str, dict[str, str], list[subprocess.Popen]]:
+    """Start the bare baseline and paperfeed with its page cache on ("cached") and off ("uncached")."""
+    procs: list[subprocess.Popen] = []
     try:
-        bare, bare_url = start_bare(workdir, BARE_APP, "bare_app")
+        bare, bare_url = start_bare(workdir, bare_source, bare_module)
         procs.append(bare)
         servers = {}
         for label, cache in (("cached", "10"), ("uncached", "0")):
-            proc, servers[label] = start_paperfeed(url, str(workdir), PAPERFEED_PAGE_CACHE_SECONDS=cache)
+            proc, servers[label] = start_paperfeed(url, str(workdir), PAPERFEED_PAGE_CACHE_SECONDS=cache, **env)
             procs.append(proc)
+    except BaseException:
+        stop_all(procs)
+        raise
+    return bare_url, servers, procs
+
+
+def report(args: argparse.Namespace, bare_url: str, bare_label: str, servers: dict[str, str], paths: list[str],
+           name_of: Callable[[str], str], width: int) -> None:
+    """wrk the baseline, then every path on each server; print req/s, p50, p99 and the ratio to the baseline."""
+    bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
+    print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
+    print(f"{'endpoint':{width}} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
+    print(f"{bare_label:{width}} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
+    for label, server in servers.items():
+        for path in paths:
+            rps, p50, p99 = wrk(server + path, args.seconds, args.connections)
+            name = f"{name_of(path)} ({label})"
+            print(f"{name:{width}} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
+
+
+def main() -> None:
+    args, workdir, url = server_bench_setup(__doc__)
+    bare_url, servers, procs = start_servers(workdir, url, BARE_APP, "bare_app")
+    try:
         front = httpx.get(servers["uncached"] + "/").text
         paper = re.search(r'href="(/papers/[^"#]+)"', front).group(1)
-        bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
-        print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
-        print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
-        print(f"{'bare Starlette':34} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
-        for label in ("cached", "uncached"):
-            for path in ("/", "/trending", paper):
-                rps, p50, p99 = wrk(servers[label] + path, args.seconds, args.connections)
-                name = f"{path if len(path) < 22 else '/papers/…'} ({label})"
-                print(f"{name:34} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
+        report(args, bare_url, "bare Starlette", servers, ["/", "/trending", paper],
+               lambda path: path if len(path) < 22 else "/papers/…", 34)
     finally:
         stop_all(procs)
 
