@@ -73,8 +73,8 @@ def fill_postgres(url: str, snapshot: Path, sqlite_url: str) -> None:
     """Load the corpus into PostgreSQL and copy the SQLite store's vectors, by arXiv id."""
     import sqlalchemy as sa
 
-    from paperfeed.search.vectors import fill_pgvector, has_pgvector
-    from paperfeed.store.db import make_engine, migrate
+    from paperfeed.search.vectors import fill_pgvector
+    from paperfeed.store.db import has_pgvector, make_engine, migrate
     from paperfeed.store.schema import embeddings, papers
 
     pg = make_engine(url)

@@ -9,7 +9,8 @@ from paperfeed.search.embedder import ModelMissing, default_model
 from paperfeed.search.keyword import index_pending, rebuild
 from paperfeed.search.keywords import index_keywords
 from paperfeed.search.semantic import embed_pending
-from paperfeed.search.vectors import HNSW_ABOVE, count_pending, fill_pgvector, has_pgvector, index_paths, update_hnsw
+from paperfeed.search.vectors import HNSW_ABOVE, count_pending, fill_pgvector, index_paths, update_hnsw
+from paperfeed.store.db import has_pgvector
 from paperfeed.store.schema import embeddings
 
 

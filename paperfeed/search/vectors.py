@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from paperfeed.records import utc_naive
 from paperfeed.search.embedder import DIM, MODEL_NAME
+from paperfeed.store.db import has_pgvector
 from paperfeed.store.schema import embeddings, papers
 
 
@@ -69,15 +70,6 @@ def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now:
     ])
     if has_pgvector(conn):
         fill_pgvector(conn, ids)
-
-
-def has_pgvector(conn: Connection) -> bool:
-    """Whether this store keeps vectors in a pgvector column (PostgreSQL with the extension: migration 0008)."""
-    if conn.dialect.name != "postgresql":
-        return False
-    return bool(conn.exec_driver_sql(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' AND column_name = 'embedding'"
-    ).scalar())
 
 
 def _literal(vector: np.ndarray) -> str:

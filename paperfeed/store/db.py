@@ -69,6 +69,15 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         ensure_pgvector(engine)
 
 
+def has_pgvector(conn: sa.Connection) -> bool:
+    """Whether this store keeps vectors in a pgvector column (PostgreSQL with the extension: migration 0008)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    return bool(conn.exec_driver_sql(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' AND column_name = 'embedding'"
+    ).scalar())
+
+
 def pgvector_creatable(conn: sa.Connection) -> bool:
     """Whether this store can have pgvector: the extension is created already, or installed and this role
     may create it (pgvector is not a trusted extension: creating it takes a superuser)."""
@@ -92,9 +101,7 @@ def ensure_pgvector(engine: Engine) -> bool:
     if engine.dialect.name != "postgresql":
         return False
     with engine.begin() as conn:
-        has = conn.exec_driver_sql("SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' "
-                                   "AND column_name = 'embedding'").scalar()
-        if has:
+        if has_pgvector(conn):
             return True
         if not pgvector_creatable(conn):
             if conn.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").scalar():

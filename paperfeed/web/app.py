@@ -113,16 +113,12 @@ class VisitorCookies:
         await self.app(scope, receive, send_with_headers)
 
 
-def npm_dir(settings: Settings, package: str, marker: str) -> Path | None:
-    """Return the folder of an npm package's files (installed by `npm ci` beside the package), or None."""
-    root = Path(paperfeed.__file__).resolve().parents[1] / "node_modules" / package
-    candidates = [root / "dist"] if package == "katex" else [root]
-    if package == "katex" and settings.katex_dir:
-        candidates.insert(0, Path(settings.katex_dir))
-    for c in candidates:
-        if (c / marker).exists():
-            return c
-    return None
+def npm_dir(folder: str, marker: str, override: str = "") -> Path | None:
+    """Return the folder of an npm package's files that holds `marker`: `override` if set, else the one
+    `npm ci` installed beside the package; None when neither has it."""
+    installed = Path(paperfeed.__file__).resolve().parents[1] / "node_modules" / folder
+    candidates = [Path(override), installed] if override else [installed]
+    return next((c for c in candidates if (c / marker).exists()), None)
 
 
 def create_app(settings: Settings | None = None, arxiv: Polite | None = None) -> FastAPI:
@@ -150,8 +146,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.state.subscribe_limits = RateLimiter(SUBSCRIBES_PER_HOUR, 3600)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.install(templates.env)
-    katex = npm_dir(settings, "katex", "katex.min.js")
-    swagger = npm_dir(settings, "swagger-ui-dist", "swagger-ui-bundle.js")
+    katex = npm_dir("katex/dist", "katex.min.js", settings.katex_dir)
+    swagger = npm_dir("swagger-ui-dist", "swagger-ui-bundle.js")
     templates.env.globals["katex"] = katex is not None
     app.state.templates = templates
 

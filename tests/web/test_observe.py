@@ -27,7 +27,7 @@ def test_readiness_fails_when_the_store_is_gone(site, client):
 def test_metrics_count_requests_by_route(site, client):
     client.get("/")
     client.get("/papers/2410.09303")
-    text = client.get("/metrics").text
+    text = TestClient(site, client=("127.0.0.1", 4000)).get("/metrics").text
     assert re.search(r'paperfeed_http_requests_total\{method="GET",route="/papers/\{arxiv_id:path\}",status="200"\}'
                      r" [1-9]", text)
     assert "paperfeed_http_request_seconds_bucket" in text
