@@ -72,6 +72,14 @@ def test_trending_ranks_by_decayed_votes(client, engine):
     assert older is None or older.title not in page or page.index(FIRST) < page.index(older.title)
 
 
+def test_a_quiet_fortnight_shows_the_most_upvoted_instead(client):
+    """The sample's votes are months old: trending is empty, and its most upvoted papers stand in, best first."""
+    page = client.get("/trending").text
+    assert "Nothing has votes in the last 14 days yet." in page and "Most upvoted of all time" in page
+    upvotes = [int(n) for n in re.findall(r'class="count"[^>]*>(\d+)<', page)]
+    assert upvotes and all(n > 0 for n in upvotes) and upvotes == sorted(upvotes, reverse=True), upvotes
+
+
 def test_about_explains_the_formula_and_the_day(client):
     page = client.get("/about").text
     assert "votes ÷ (hours since listed + 12)<sup>1.8</sup>" in page

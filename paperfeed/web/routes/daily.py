@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from paperfeed.search.keywords import keywords_of
 from paperfeed.store.community import voted_papers
-from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed, trending_papers
+from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed, papers_page, trending_papers
 from paperfeed.text import nice_date
 from paperfeed.web.deps import EngineDep, VisitorDep, now, render
 
@@ -161,8 +161,11 @@ def monthly(request: Request, visitor: VisitorDep, engine: EngineDep, month: str
 def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         ranked = trending_papers(conn, now(), limit=PER_PAGE)
-        voted = voted_papers(conn, visitor.user.id, [p.id for p, _ in ranked]) if visitor.user else set()
-    return render(request, "trending.html", {"ranked": ranked, "voted": voted})
+        # A quiet fortnight (or a new site): the most upvoted papers stand in, so the page is never bare.
+        best = [] if ranked else [p for p in papers_page(conn, sort="votes", limit=PER_PAGE) if p.upvotes]
+        shown = [p.id for p, _ in ranked] + [p.id for p in best]
+        voted = voted_papers(conn, visitor.user.id, shown) if visitor.user else set()
+    return render(request, "trending.html", {"ranked": ranked, "best": best, "voted": voted})
 
 
 @router.get("/about")
