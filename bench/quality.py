@@ -68,12 +68,13 @@ def main() -> None:
 def measure(url: str, snapshot: Path, workdir: Path) -> None:
     from paperfeed.ingest import import_snapshot, load_sample
     from paperfeed.search.embedder import default_model
-    from paperfeed.search.keyword import index_pending, keyword_search
+    from paperfeed.search.embedding import embed_pending
+    from paperfeed.search.fulltext import index_pending, keyword_search
+    from paperfeed.search.hybrid import hybrid_search, semantic_ids
     from paperfeed.search.query import parse_query
-    from paperfeed.search.semantic import embed_pending, hybrid_search, semantic_ids
     from paperfeed.search.vectors import load_index
     from paperfeed.store.db import make_engine, migrate
-    from paperfeed.store.listings import papers_by_ids
+    from paperfeed.store.papers import papers_by_ids
 
     engine = make_engine(url)
     migrate(engine)

@@ -94,12 +94,12 @@ def main() -> None:
     from paperfeed.ingest import import_snapshot, load_sample
     from paperfeed.recommend.personal import compute_picks
     from paperfeed.search.embedder import default_model
-    from paperfeed.search.keywords import index_keywords
-    from paperfeed.search.semantic import embed_pending
-    from paperfeed.store.community import toggle_vote
+    from paperfeed.search.embedding import embed_pending
+    from paperfeed.search.keyphrases import index_keyphrases
     from paperfeed.store.db import make_engine, migrate
     from paperfeed.store.schema import papers, votes
     from paperfeed.store.users import create_user
+    from paperfeed.store.votes import toggle_vote
 
     snapshot = Path(args.shared) / "arxiv-snapshot-sample.jsonl"
     if not snapshot.exists():
@@ -111,7 +111,7 @@ def main() -> None:
     load_sample(engine)
     import_snapshot(engine, snapshot)
     with engine.begin() as conn:
-        index_keywords(conn)
+        index_keyphrases(conn)
         conn.execute(votes.delete())
     t0 = time.perf_counter()
     if embedded := embed_pending(engine, default_model()):

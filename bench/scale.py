@@ -7,7 +7,7 @@ store) in both backends, with the same synthetic clustered vectors:
   postgresql  a throwaway PostgreSQL 15 started here from Debian's binaries, with pgvector:
               tsvector ranking and pgvector's HNSW index, searched inside the database
 
-Prints, in one run, hybrid search latency (p50/p99, through search.semantic.hybrid_search with
+Prints, in one run, hybrid search latency (p50/p99, through search.hybrid.hybrid_search with
 the real query embedding) on each, for the first queries after start and for fresh queries once
 the caches are warm, and the daily page's throughput against PostgreSQL with
 `paperfeed serve --workers 1, 2 and 4` (wrk, 32 connections, page cache off: every request
@@ -115,8 +115,8 @@ def hybrid_latency(url: str, data_dir: str, files: Path, cold: list[str], warm_u
     """p50 and p99 of hybrid search, in ms: first for `cold` queries (the first ones after start), then
     for `warm` ones: fresh queries asked once the store's `files` have been read and `warm_up` asked."""
     from paperfeed.search.embedder import default_model
+    from paperfeed.search.hybrid import hybrid_search
     from paperfeed.search.query import parse_query
-    from paperfeed.search.semantic import hybrid_search
     from paperfeed.search.vectors import load_index
     from paperfeed.store.db import make_engine
 

@@ -79,10 +79,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["CI"] = "1"
     from paperfeed.search.embedder import DIM, default_model
-    from paperfeed.search.keyword import hits_for, index_pending, keyword_ranked
+    from paperfeed.search.fulltext import hits_for, index_pending, keyword_ranked
+    from paperfeed.search.hybrid import fuse
     from paperfeed.search.query import parse_query
-    from paperfeed.search.semantic import fuse
-    from paperfeed.search.vectors import VectorIndex, load_index, update_hnsw
+    from paperfeed.search.vectors import ExactIndex, load_index, update_hnsw
     from paperfeed.store.db import make_engine, migrate
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="paperfeed-bench-"))
@@ -105,7 +105,7 @@ def main() -> None:
         texts = [" ".join(rng.choice(vocab, size=rng.integers(2, 5))) for _ in range(args.queries)]
 
         t0 = time.perf_counter()
-        exact = VectorIndex.load(conn)
+        exact = ExactIndex.load(conn)
         load_exact = time.perf_counter() - t0
         rss_exact = rss_mib()
         data_dir = str(workdir / f"data-{args.records}")

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from paperfeed.clock import now
 from paperfeed.metrics import INGESTED
 from paperfeed.progress import progress_bar
-from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id, utc_naive
+from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id
 from paperfeed.sources import arxiv_api, hf_daily, oai, sample, snapshot
-from paperfeed.sources.http import Polite, SourceError
+from paperfeed.sources.http import Polite
 from paperfeed.store.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
-from paperfeed.store.listings import get_paper, mark_submitted
 from paperfeed.store.papers import UpsertCounts, fill_missing_lookups, upsert_papers
 from paperfeed.store.schema import papers
 
@@ -56,13 +56,9 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-def _now() -> datetime:
-    return utc_naive(datetime.now(UTC))
-
-
 def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummary, lookups: bool) -> None:
     with engine.begin() as conn:
-        counts = upsert_papers(conn, records, _now(), lookups=lookups)
+        counts = upsert_papers(conn, records, now(), lookups=lookups)
     summary.counts.add(counts)
     for outcome in ("inserted", "updated", "unchanged"):
         INGESTED.labels(outcome=outcome).inc(getattr(counts, outcome))
@@ -157,7 +153,7 @@ def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
     `from_date`, the harvest starts from the day the last complete one began.
     """
     name = checkpoint_name(metadata_prefix, set_spec)
-    today = today or _now().date()
+    today = today or now().date()
     with engine.connect() as conn:
         saved = load_checkpoint(conn, name)
     summary = IngestSummary()
@@ -183,49 +179,14 @@ def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
                 else:
                     records.append(item)
             with engine.begin() as conn:
-                summary.counts.add(upsert_papers(conn, records, _now()))
+                summary.counts.add(upsert_papers(conn, records, now()))
                 save_checkpoint(conn, Checkpoint(name, start_from, page.resumption_token,
-                                                 saved.last_success_date), _now())
+                                                 saved.last_success_date), now())
             bar.update(len(page.items))
     done = Checkpoint(name, None, None, today if until is None else saved.last_success_date)
     with engine.begin() as conn:
-        save_checkpoint(conn, done, _now())
+        save_checkpoint(conn, done, now())
     return summary
-
-
-class SubmitError(ValueError):
-    """A submission that cannot be listed; the message is for the person submitting."""
-
-
-def submit_arxiv_paper(engine: Engine, http: Polite, url: str, raw_id: str, user_id: int,
-                       now: datetime) -> str:
-    """Fetch a paper a user submits, list it today as theirs, and return its id.
-
-    Refuses a malformed id, an id arXiv does not know, and a paper already listed here.
-    """
-    try:
-        arxiv_id = parse_arxiv_id(raw_id)[0]
-    except ValueError as exc:
-        raise SubmitError(str(exc)) from exc
-    with engine.connect() as conn:
-        existing = get_paper(conn, arxiv_id, include_hidden=True)
-    if existing is not None:
-        raise SubmitError(f"{arxiv_id} is already listed, on {existing.listed_on.isoformat()}.")
-    try:
-        found = [r for r in arxiv_api.fetch_ids(http, url, [arxiv_id]) if isinstance(r, PaperRecord)]
-    except SourceError as exc:
-        raise SubmitError(f"arXiv could not be asked just now ({exc}). Try again in a minute.") from exc
-    if not found:
-        raise SubmitError(f"arXiv has no paper {arxiv_id}.")
-    record = found[0]
-    record.listed_on = now.date()
-    with engine.begin() as conn:
-        if upsert_papers(conn, [record], now).inserted != 1:
-            raise SubmitError(f"{arxiv_id} was listed a moment ago by someone else.")
-        paper = get_paper(conn, arxiv_id, include_hidden=True)
-        assert paper is not None
-        mark_submitted(conn, paper.id, user_id, now)
-    return arxiv_id
 
 
 def import_snapshot(engine: Engine, path: Path, batch_size: int = BATCH) -> IngestSummary:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import quote
+
+from jinja2 import Environment
 
 from paperfeed.records import collapse_whitespace
 
@@ -34,3 +37,14 @@ def nice_date(value: date | datetime | None) -> str:
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def path_quote(value: str) -> str:
+    """Quote a name for a URL path segment (author and organization pages)."""
+    return quote(value, safe="")
+
+
+def install_filters(env: Environment) -> None:
+    """Give a template environment the text filters: the pages and the mail register them here, once."""
+    env.filters.update(collapse=collapse_whitespace, author_line=author_line, summary=summary, nice_date=nice_date,
+                       plural=plural, path_quote=path_quote)

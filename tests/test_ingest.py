@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from paperfeed.ingest import checkpoint_name, harvest_oai, import_snapshot, ingest_arxiv_ids, load_sample
 from paperfeed.sources.http import SourceError
 from paperfeed.store.checkpoints import load_checkpoint
-from paperfeed.store.listings import get_paper
+from paperfeed.store.papers import get_paper
 from paperfeed.store.schema import papers
 from tests.atom import atom_feed
 from tests.conftest import FIXTURES, shared_data

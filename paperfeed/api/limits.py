@@ -1,7 +1,7 @@
 """Rate limits on the API, per personal token and per client address, with the RateLimit headers.
 
 Plain ASGI in front of /api/: a flood is turned away before any routing or
-database work. Counters live in each worker's memory (web/limits.py): with N
+database work. Counters live in each worker's memory (paperfeed/limits.py): with N
 workers a client may get up to N times the limit, which is safe to lose.
 """
 
@@ -12,16 +12,8 @@ import hashlib
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paperfeed.web.limits import RateLimiter, Verdict
-
-
-def is_api_path(path: str) -> bool:
-    """The API's addresses: /api/… and the markdown pages /papers/{id}.md."""
-    return path.startswith("/api/") or (path.startswith("/papers/") and path.endswith(".md"))
-
-
-def is_api(request) -> bool:  # type: ignore[no-untyped-def]
-    return is_api_path(request.url.path)
+from paperfeed.deps import is_api_path
+from paperfeed.limits import RateLimiter, Verdict
 
 
 def _key(scope: Scope) -> tuple[str, bool]:

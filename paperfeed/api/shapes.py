@@ -17,8 +17,8 @@ from typing import Any
 from markupsafe import Markup
 
 from paperfeed.records import collapse_whitespace
-from paperfeed.store.community import Comment
-from paperfeed.store.listings import Paper
+from paperfeed.store.comments import Comment
+from paperfeed.store.models import Paper
 from paperfeed.trending import listed_at
 
 _MARK = re.compile(r"(<mark>.*?</mark>)", re.S)

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import click
 from sqlalchemy.engine import Connection
 
 from paperfeed.cli.context import load_settings, open_store
+from paperfeed.clock import now
 from paperfeed.mail.addresses import AddressError, normalize_address
 from paperfeed.mail.compose import Composer
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import preview as preview_digest
 from paperfeed.mail.digest import queue_digests
-from paperfeed.records import utc_naive
 from paperfeed.store.outbox import outbox_stats
 from paperfeed.store.subscriptions import Subscription, subscription_by_email, unsubscribe
-
-
-def _now() -> datetime:
-    return utc_naive(datetime.now(UTC))
 
 
 def _subscription(conn: Connection, email: str) -> Subscription:
@@ -53,7 +48,7 @@ def send(frequency: str | None, queue_only: bool) -> None:
     """
     settings = load_settings()
     engine = open_store(settings)
-    plan = queue_digests(engine, Composer.from_settings(settings), _now(), frequency)
+    plan = queue_digests(engine, Composer.from_settings(settings), now(), frequency)
     click.echo(f"queued {plan.queued} digests ({plan.already} queued before, {plan.empty} with nothing new, "
                f"{plan.later} not yet at their hour)")
     if queue_only:
@@ -79,7 +74,7 @@ def preview(email: str, raw: bool) -> None:
     with engine.connect() as conn:
         sub = _subscription(conn, email)
         address = sub.email
-        message = preview_digest(conn, Composer.from_settings(settings), sub, _now())
+        message = preview_digest(conn, Composer.from_settings(settings), sub, now())
     if message is None:
         click.echo(f"{address} would get nothing: no paper it has not already been sent")
         return
@@ -111,5 +106,5 @@ def unsubscribe_address(email: str) -> None:
     engine = open_store(load_settings())
     with engine.begin() as conn:
         sub = _subscription(conn, email)
-        unsubscribe(conn, sub.id, sub.email, _now())
+        unsubscribe(conn, sub.id, sub.email, now())
     click.echo(f"{sub.email} is unsubscribed")

@@ -9,8 +9,8 @@ from paperfeed.cli.context import load_settings, open_store
 from paperfeed.records import collapse_whitespace
 from paperfeed.search import upkeep
 from paperfeed.search.embedder import ModelMissing, default_model
+from paperfeed.search.hybrid import hybrid_search
 from paperfeed.search.query import parse_query
-from paperfeed.search.semantic import hybrid_search
 from paperfeed.search.vectors import load_index
 
 

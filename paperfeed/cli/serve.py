@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import UTC, datetime
 
 import click
 import uvicorn
 
 from paperfeed.cli.context import load_settings, open_store
+from paperfeed.clock import now
 from paperfeed.jobs.schedule import JOBS, run_due, work_forever
 from paperfeed.logs import setup_logging
-from paperfeed.records import utc_naive
 
 
 @click.command()
@@ -26,7 +25,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     open_store(load_settings()).dispose()
     setup_logging()
     click.echo(f"paperfeed at http://{host}:{port}")
-    uvicorn.run("paperfeed.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("paperfeed.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_config=None, access_log=access_log, proxy_headers=True)
 
 
@@ -46,7 +45,7 @@ def worker(once: bool, jobs: tuple[str, ...], force: bool, poll: float) -> None:
     engine = open_store(settings)
     setup_logging()
     if once:
-        outcomes = run_due(engine, settings, utc_naive(datetime.now(UTC)), list(jobs) or None, force=force)
+        outcomes = run_due(engine, settings, now(), list(jobs) or None, force=force)
         for name, outcome in outcomes.items():
             click.echo(f"{name}: {outcome}")
         if "failed" in outcomes.values():

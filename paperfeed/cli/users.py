@@ -7,9 +7,9 @@ import sys
 import click
 
 from paperfeed.cli.context import load_settings, open_store
+from paperfeed.clock import now
+from paperfeed.passwords import check_password, password_hasher
 from paperfeed.store.users import AccountError, create_user, set_admin, user_by_name
-from paperfeed.web.deps import now
-from paperfeed.web.security import check_password, password_hasher
 
 
 @click.group()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time
 from feedgen.feed import FeedGenerator
 
 from paperfeed.records import collapse_whitespace
-from paperfeed.store.listings import Paper
+from paperfeed.store.models import Paper
 
 FORMATS = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

@@ -6,20 +6,15 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
+from paperfeed.clock import now
 from paperfeed.jobs.locks import job_lock
 from paperfeed.metrics import JOB_RUNS
-from paperfeed.records import utc_naive
 from paperfeed.store.jobs import abandon_runs, finish_run, start_run
 
 log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return utc_naive(datetime.now(UTC))
 
 
 def worker_name() -> str:
@@ -37,8 +32,8 @@ def run_job(engine: Engine, data_dir: str, name: str, work: Callable[[], str]) -
             log.info("job %s is running on another worker; skipped", name)
             return "busy"
         with engine.begin() as conn:
-            abandoned = abandon_runs(conn, name, _now())
-            run_id = start_run(conn, name, worker_name(), _now())
+            abandoned = abandon_runs(conn, name, now())
+            run_id = start_run(conn, name, worker_name(), now())
         if abandoned:
             log.warning("job %s: %d earlier run(s) had died and are marked failed", name, abandoned)
         try:
@@ -46,11 +41,11 @@ def run_job(engine: Engine, data_dir: str, name: str, work: Callable[[], str]) -
         except Exception as exc:  # a job's failure is recorded, and the worker goes on
             log.exception("job %s failed", name)
             with engine.begin() as conn:
-                finish_run(conn, run_id, "failed", f"{type(exc).__name__}: {exc}", _now())
+                finish_run(conn, run_id, "failed", f"{type(exc).__name__}: {exc}", now())
             JOB_RUNS.labels(job=name, outcome="failed").inc()
             return "failed"
         with engine.begin() as conn:
-            finish_run(conn, run_id, "ok", detail, _now())
+            finish_run(conn, run_id, "ok", detail, now())
         JOB_RUNS.labels(job=name, outcome="ok").inc()
         log.info("job %s done: %s", name, detail)
         return "ok"

@@ -15,20 +15,20 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
 
+from paperfeed.clock import now
 from paperfeed.ingest import harvest_oai
 from paperfeed.jobs.runner import run_job
 from paperfeed.mail.compose import Composer
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import queue_digests
-from paperfeed.records import utc_naive
 from paperfeed.search.upkeep import update_indexes
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
-from paperfeed.store.jobs import last_success
+from paperfeed.store.jobs import JOB_NAMES, last_success
 
 log = logging.getLogger(__name__)
 INGEST_AT = time(1, 30)  # UTC: after arXiv's announcement in both summer and winter time
@@ -72,8 +72,8 @@ def index(engine: Engine, settings: Settings) -> str:
 
 
 def digest(engine: Engine, settings: Settings) -> str:
-    now = utc_naive(datetime.now(UTC))
-    plan = queue_digests(engine, Composer.from_settings(settings), now)
+    moment = now()
+    plan = queue_digests(engine, Composer.from_settings(settings), moment)
     line = f"queued {plan.queued} ({plan.later} not yet at their hour)"
     if not settings.smtp_host:
         return line + "; not sent: PAPERFEED_SMTP_HOST is not set"
@@ -88,6 +88,7 @@ JOBS = {job.name: job for job in (
     Job("index", every(INDEX_EVERY), index),
     Job("digest", every(DIGEST_EVERY), digest),
 )}
+assert sorted(JOBS) == sorted(JOB_NAMES), "store/jobs.JOB_NAMES names every scheduled job"
 
 
 def run_due(engine: Engine, settings: Settings, now: datetime, only: list[str] | None = None,
@@ -108,7 +109,7 @@ def work_forever(engine: Engine, settings: Settings, stop: threading.Event, poll
     """The worker's loop: look for due jobs every `poll` seconds until `stop` is set."""
     while not stop.is_set():
         try:
-            run_due(engine, settings, utc_naive(datetime.now(UTC)))
+            run_due(engine, settings, now())
         except Exception:  # the store is down, say: try again at the next poll
             log.exception("the worker could not check its jobs")
         stop.wait(poll)

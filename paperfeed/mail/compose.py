@@ -22,11 +22,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from paperfeed.mail.tokens import make_token
-from paperfeed.records import collapse_whitespace
 from paperfeed.settings import Settings, signing_secret
-from paperfeed.store.listings import Paper
+from paperfeed.store.models import Paper
 from paperfeed.store.subscriptions import Subscription
-from paperfeed.text import author_line, nice_date, plural, summary
+from paperfeed.text import install_filters, summary
 
 ABSTRACT_CHARS = 400
 
@@ -51,8 +50,7 @@ CSS = {
 
 _env = Environment(loader=PackageLoader("paperfeed", "mail/templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-_env.filters.update(collapse=collapse_whitespace, author_line=author_line, summary=summary, plural=plural,
-                    nice_date=nice_date)
+install_filters(_env)
 
 
 @dataclass(frozen=True, slots=True)

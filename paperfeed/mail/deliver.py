@@ -17,14 +17,14 @@ import smtplib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from paperfeed.clock import now
 from paperfeed.mail.smtp import classify, connect
 from paperfeed.metrics import MAIL
 from paperfeed.progress import progress_bar
-from paperfeed.records import utc_naive
 from paperfeed.settings import Settings
 from paperfeed.store.outbox import Outgoing, defer, due, mark_failed, mark_sent
 from paperfeed.store.subscriptions import record_bounce, record_delivery
@@ -44,12 +44,8 @@ class Delivery:
     problems: list[str] = field(default_factory=list)
 
 
-def _now() -> datetime:
-    return utc_naive(datetime.now(UTC))
-
-
 def send_outbox(engine: Engine, settings: Settings, *, keys: list[str] | None = None, total: int | None = None,
-                sleep: Callable[[float], None] = time.sleep, clock: Callable[[], datetime] = _now,
+                sleep: Callable[[float], None] = time.sleep, clock: Callable[[], datetime] = now,
                 connector: Callable[[Settings], smtplib.SMTP] = connect) -> Delivery:
     """Send what is due (or only the messages with these keys); return what happened."""
     report = Delivery()

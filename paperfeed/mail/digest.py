@@ -14,18 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Connection, Engine
 
+from paperfeed.dates import week_label
 from paperfeed.mail.compose import Composer
 from paperfeed.progress import progress_bar
 from paperfeed.recommend.personal import current_picks
-from paperfeed.store.listings import (
-    Paper,
-    latest_day,
-    papers_by_ids,
-    papers_in_categories,
-    papers_listed,
-    trending_papers,
-)
+from paperfeed.store.listings import latest_day, papers_in_categories
+from paperfeed.store.models import Paper
 from paperfeed.store.outbox import enqueue_many, queued_keys
+from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.picks import load_picks
 from paperfeed.store.subscriptions import (
     MAX_COUNT,
@@ -35,6 +31,7 @@ from paperfeed.store.subscriptions import (
     remember_sent,
     sent_papers,
 )
+from paperfeed.store.trending import trending_list
 from paperfeed.text import nice_date
 
 CANDIDATES = 4 * MAX_COUNT  # enough that papers already sent to someone still leave a full digest
@@ -42,10 +39,7 @@ BATCH = 200  # digests per transaction
 
 
 def edition_of(frequency: str, day: date) -> str:
-    if frequency == "weekly":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return day.isoformat()
+    return week_label(day) if frequency == "weekly" else day.isoformat()
 
 
 def digest_key(subscription_id: int, edition: str) -> str:
@@ -60,11 +54,7 @@ def candidates(conn: Connection, prefs: Preferences, now: datetime) -> list[Pape
     if prefs.topic == "categories":
         first = newest - timedelta(days=0 if prefs.frequency == "daily" else 6)
         return papers_in_categories(conn, prefs.categories, first, CANDIDATES)
-    # Trending first; on a quiet day (few votes yet) the newest week's most upvoted fill the digest.
-    pool = [p for p, _ in trending_papers(conn, now, CANDIDATES)]
-    seen = {p.id for p in pool}
-    recent, _ = papers_listed(conn, newest - timedelta(days=6), newest, "votes", CANDIDATES)
-    return pool + [p for p in recent if p.id not in seen]
+    return trending_list(conn, now, CANDIDATES).papers
 
 
 def headline(site: str, prefs: Preferences, papers: list[Paper], day: date) -> tuple[str, str]:

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from paperfeed.recommend.model import score, train
 from paperfeed.search.embedder import DIM, MODEL_NAME
-from paperfeed.search.keyword import STOPWORDS
-from paperfeed.search.keywords import keywords_of
-from paperfeed.store.listings import get_paper, latest_day, papers_by_author, papers_in_categories
+from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.search.query import STOPWORDS
+from paperfeed.store.listings import latest_day, papers_by_author, papers_in_categories
+from paperfeed.store.papers import get_paper
 from paperfeed.store.picks import Pick, last_run, load_picks, save_picks
 from paperfeed.store.schema import embeddings, papers
 from paperfeed.store.signals import dismissed, positives, seen_in_digests, signal_state, user_interests
@@ -106,7 +107,7 @@ def compute_picks(conn: Connection, user_id: int, *, days: int | None = DAYS, k:
     order = np.argsort(-scores)[:k]
     chosen = [cand_ids[i] for i in order]
     closeness = cand[order] @ pos.T  # unit vectors: cosine similarity
-    words = keywords_of(conn, list({*chosen, *pos_ids}))
+    words = keyphrases_of(conn, list({*chosen, *pos_ids}))
     out = []
     for row, (paper_id, idx) in enumerate(zip(chosen, order, strict=True)):
         nearest = [int(j) for j in np.argsort(-closeness[row])[:2] if closeness[row, j] >= CLOSE_ENOUGH]

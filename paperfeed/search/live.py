@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.search.embedder import MiniLM, ModelMissing, default_model
-from paperfeed.search.vectors import HnswIndex, PgVectorIndex, VectorIndex, load_index
+from paperfeed.search.vectors import VectorIndex, load_index
 from paperfeed.store.schema import embeddings
 
 CHECK_EVERY = 30.0  # seconds between looks at whether `paperfeed index` has added vectors
@@ -25,12 +25,12 @@ class LiveVectors:
         self.clock = clock
         self.lock = threading.Lock()
         self.model: MiniLM | None = None
-        self.index: VectorIndex | HnswIndex | PgVectorIndex | None = None
+        self.index: VectorIndex | None = None
         self.count = -1
         self.checked = float("-inf")
         self.unavailable = False
 
-    def get(self) -> tuple[MiniLM | None, VectorIndex | HnswIndex | PgVectorIndex | None]:
+    def get(self) -> tuple[MiniLM | None, VectorIndex | None]:
         """Return (model, index), or (None, None) when semantic search is not possible here."""
         if self.unavailable:
             return None, None

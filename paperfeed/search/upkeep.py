@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.search.embedder import ModelMissing, default_model
-from paperfeed.search.keyword import index_pending, rebuild
-from paperfeed.search.keywords import index_keywords
-from paperfeed.search.semantic import embed_pending
+from paperfeed.search.embedding import embed_pending
+from paperfeed.search.fulltext import index_pending, rebuild
+from paperfeed.search.keyphrases import index_keyphrases
 from paperfeed.search.vectors import HNSW_ABOVE, count_pending, fill_pgvector, index_paths, update_hnsw
 from paperfeed.store.db import has_pgvector
 from paperfeed.store.schema import embeddings
@@ -19,7 +19,7 @@ def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None,
     """Index what changed (or everything, `from_scratch`); return a line per index saying what was done."""
     with engine.begin() as conn:
         count = rebuild(conn) if from_scratch else index_pending(conn)
-        keyworded = index_keywords(conn)
+        keyworded = index_keyphrases(conn)
     lines = [f"keyword index: {count} papers indexed; keywords picked for {keyworded}"]
     if embed_limit == 0:
         return lines

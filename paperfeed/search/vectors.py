@@ -2,29 +2,30 @@
 
 The store keeps one embedding per paper (with the content digest it was made
 from, so a new version is embedded again). A web worker searches them through
-one small interface (`search`, `vector_of`, `len`), behind which stand:
+one protocol, `VectorIndex` (`search`, `vector_of`, `len`), behind which stand:
 
-- `VectorIndex`: exact search with numpy, loaded from the database; at
+- `ExactIndex`: exact search with numpy, loaded from the database; at
   100,000 papers a query takes a few milliseconds, and it needs no file.
 - `HnswIndex`: hnswlib's HNSW graph, for large sites (from HNSW_ABOVE papers),
   kept in a file beside the data and updated incrementally by `paperfeed index`
   (`--rebuild` starts it afresh); workers only load it.
 
-On PostgreSQL, pgvector can later stand behind the same interface.
+- `PgVectorIndex`: on PostgreSQL with pgvector, the database searches its own HNSW index.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from paperfeed.records import utc_naive
+from paperfeed.clock import now as clock_now
 from paperfeed.search.embedder import DIM, MODEL_NAME
 from paperfeed.store.db import has_pgvector
 from paperfeed.store.schema import embeddings, papers
@@ -60,7 +61,7 @@ def count_pending(conn: Connection) -> int:
 
 def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now: datetime | None = None) -> None:
     """Store (paper id, content digest, vector) triples, replacing older embeddings of those papers."""
-    now = now or utc_naive(datetime.now(UTC))
+    now = now or clock_now()
     ids = [paper_id for paper_id, _, _ in rows]
     conn.execute(embeddings.delete().where(embeddings.c.paper_id.in_(ids)))
     conn.execute(embeddings.insert(), [
@@ -94,15 +95,27 @@ def _chunks(rows: list, size: int):  # type: ignore[no-untyped-def]
         yield rows[start:start + size]
 
 
+class VectorIndex(Protocol):
+    """What every vector index answers: its size, a paper's vector, and the nearest papers to a vector."""
+
+    def __len__(self) -> int: ...
+
+    def vector_of(self, paper_id: int) -> np.ndarray | None: ...
+
+    def search(self, query: np.ndarray, k: int, exclude: int | None = None) -> list[tuple[int, float]]:
+        """Return the k nearest papers as (paper id, cosine similarity), best first."""
+        ...
+
+
 @dataclass
-class VectorIndex:
+class ExactIndex:
     """Exact nearest-neighbour search over unit vectors (cosine = dot product)."""
 
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIM), dtype=np.float32))
 
     @classmethod
-    def load(cls, conn: Connection) -> VectorIndex:
+    def load(cls, conn: Connection) -> ExactIndex:
         rows = conn.execute(sa.select(embeddings.c.paper_id, embeddings.c.vector)
                             .where(embeddings.c.model == MODEL_NAME).order_by(embeddings.c.paper_id)).all()
         if not rows:
@@ -226,7 +239,7 @@ def update_hnsw(conn: Connection, data_dir: str, rebuild: bool = False) -> int:
     return added
 
 
-def load_index(conn: Connection, data_dir: str) -> VectorIndex | HnswIndex | PgVectorIndex | None:
+def load_index(conn: Connection, data_dir: str) -> VectorIndex | None:
     """Return the index a web worker should search: pgvector when the store has it, the HNSW file for
     large sites, else exact."""
     count = int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
@@ -243,4 +256,4 @@ def load_index(conn: Connection, data_dir: str) -> VectorIndex | HnswIndex | PgV
         graph.load_index(str(graph_path))
         graph.set_ef(HNSW_EF)
         return HnswIndex(graph)
-    return VectorIndex.load(conn)
+    return ExactIndex.load(conn)

@@ -1,11 +1,11 @@
-"""Writing papers (idempotent batch upserts) and reading them back."""
+"""Papers: read one or a few, walk them all, change the site's own columns, and upsert from ingest (idempotent)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from paperfeed.links import find_links
 from paperfeed.records import PaperRecord, collapse_whitespace, listing_day
 from paperfeed.store.db import upsert
+from paperfeed.store.models import VISIBLE, Paper, read_papers, select_papers
 from paperfeed.store.schema import paper_authors, paper_categories, papers
 
 MAX_NAME = 300  # longest author name kept in the author index
@@ -31,6 +32,52 @@ CONTENT_COLUMNS = (
 # What some sources cannot know (version history, organization, imported votes):
 # an update from such a source keeps what a richer one stored.
 KEEP_WHEN_MISSING = ("versions", "latest_version", "organization", "base_upvotes")
+
+
+def get_paper(conn: Connection, arxiv_id: str, *, include_hidden: bool = False) -> Paper | None:
+    """Return the paper with this (versionless) arXiv id, or None."""
+    stmt = select_papers().where(papers.c.arxiv_id == arxiv_id)
+    if not include_hidden:
+        stmt = stmt.where(VISIBLE)
+    found = read_papers(conn, stmt)
+    return found[0] if found else None
+
+
+def papers_by_ids(conn: Connection, ids: list[int]) -> list[Paper]:
+    """Return visible papers by id, in the order given."""
+    if not ids:
+        return []
+    by_id = {p.id: p for p in read_papers(conn, select_papers().where(papers.c.id.in_(ids), VISIBLE))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def papers_after(conn: Connection, after_id: int, limit: int, *, category: str | None = None,
+                 first: date | None = None, last: date | None = None) -> list[Paper]:
+    """Return papers in id order after `after_id`: a stable walk over the whole store, for mirrors."""
+    stmt = select_papers().where(papers.c.id > after_id, VISIBLE)
+    if category:
+        stmt = stmt.where(papers.c.id.in_(sa.select(paper_categories.c.paper_id)
+                                          .where(paper_categories.c.category == category)))
+    if first is not None:
+        stmt = stmt.where(papers.c.listed_on >= first)
+    if last is not None:
+        stmt = stmt.where(papers.c.listed_on <= last)
+    return read_papers(conn, stmt.order_by(papers.c.id).limit(limit))
+
+
+def set_paper_links(conn: Connection, paper_id: int, code_url: str | None, project_url: str | None) -> None:
+    conn.execute(papers.update().where(papers.c.id == paper_id).values(code_url=code_url, project_url=project_url))
+
+
+def set_paper_hidden(conn: Connection, paper_id: int, hidden: bool) -> None:
+    conn.execute(papers.update().where(papers.c.id == paper_id).values(hidden=hidden))
+
+
+def mark_submitted(conn: Connection, paper_id: int, user_id: int, now: datetime) -> None:
+    """Record who submitted a paper and list it today."""
+    conn.execute(papers.update().where(papers.c.id == paper_id)
+                 .values(submitted_by=user_id, submitted_at=now, listed_on=now.date()))
+
 
 
 @dataclass(slots=True)

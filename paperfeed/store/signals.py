@@ -15,6 +15,7 @@ from paperfeed.store.schema import (
     digest_papers,
     dismissals,
     interests,
+    papers,
     subscriptions,
     votes,
 )
@@ -84,3 +85,18 @@ def seen_in_digests(conn: Connection, user_id: int) -> set[int]:
     return set(conn.execute(sa.select(digest_papers.c.paper_id)
                             .join(subscriptions, subscriptions.c.id == digest_papers.c.subscription_id)
                             .where(subscriptions.c.user_id == user_id)).scalars())
+
+
+def reader_categories(conn: Connection, user_id: int, limit: int = 5) -> list[str]:
+    """Return the categories a user upvotes and collects most, most first."""
+    kept = sa.union_all(
+        sa.select(votes.c.paper_id).where(votes.c.user_id == user_id),
+        sa.select(collection_items.c.paper_id).join(collections, collections.c.id == collection_items.c.collection_id)
+        .where(collections.c.user_id == user_id),
+    ).subquery()
+    rows = conn.execute(sa.select(papers.c.primary_category, sa.func.count().label("n"))
+                        .join(kept, kept.c.paper_id == papers.c.id)
+                        .where(papers.c.primary_category.is_not(None))
+                        .group_by(papers.c.primary_category).order_by(sa.desc("n"), papers.c.primary_category)
+                        .limit(limit))
+    return [r.primary_category for r in rows]

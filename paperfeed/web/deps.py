@@ -1,24 +1,34 @@
-"""What route handlers depend on: the store, the visitor (who, and their CSRF token), rendering."""
+"""What the site's handlers depend on beyond paperfeed.deps: the visitor (who, and their CSRF token),
+sign-in and admin requirements, safe redirects, and rendering a page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.engine import Engine
+from fastapi.templating import Jinja2Templates
 
-from paperfeed.records import utc_naive
-from paperfeed.settings import Settings
+from paperfeed.clock import now
+from paperfeed.deps import engine_of, settings_of
+from paperfeed.limits import RateLimiter
 from paperfeed.store.users import User, session_user
 from paperfeed.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Security, csrf_matches
 
 
-def now() -> datetime:
-    return utc_naive(datetime.now(UTC))
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the site keeps beside the shared services: its templates, signers and subscribe limits."""
+
+    templates: Jinja2Templates
+    security: Security
+    subscribe_limits: RateLimiter
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +42,8 @@ class Visitor:
         return bool(self.user and self.user.is_admin)
 
 
-def engine_of(request: Request) -> Engine:
-    return request.app.state.engine
-
-
-def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def public_base(request: Request) -> str:
-    """The site's public address for absolute links: PAPERFEED_SITE_URL, else the address asked."""
-    return settings_of(request).site_url.rstrip("/") or str(request.base_url).rstrip("/")
-
-
 def security_of(request: Request) -> Security:
-    return request.app.state.security
+    return site_of(request).security
 
 
 def get_visitor(request: Request) -> Visitor:
@@ -66,7 +63,6 @@ def get_visitor(request: Request) -> Visitor:
 
 
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
-EngineDep = Annotated[Engine, Depends(engine_of)]
 
 
 def require_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
@@ -134,7 +130,7 @@ def sign_in_url(next_url: str) -> str:
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
            status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Render a template with what every page needs (the visitor, the site)."""
-    templates = request.app.state.templates
+    templates = site_of(request).templates
     ctx = {"visitor": get_visitor(request), "settings": settings_of(request), **(context or {})}
     return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)
 

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from paperfeed.deps import engine_of, vectors_of
 from paperfeed.metrics import LATENCY, REQUESTS
 
 router = APIRouter(include_in_schema=False)
@@ -58,13 +59,13 @@ def readyz(request: Request) -> Response:
     """The store answers and the search index can be loaded: ready for traffic (503 otherwise)."""
     checks = {}
     try:
-        with request.app.state.engine.connect() as conn:
+        with engine_of(request).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:  # any failure to reach the store means not ready
         checks["database"] = f"unreachable: {type(exc).__name__}"
     try:
-        _, index = request.app.state.vectors.get()
+        _, index = vectors_of(request).get()
         checks["index"] = "ok" if index is not None else "none (keyword search only)"
     except Exception as exc:
         checks["index"] = f"failed: {type(exc).__name__}"

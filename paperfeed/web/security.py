@@ -1,4 +1,4 @@
-"""Passwords, signed cookies, CSRF tokens and the sign-in limits."""
+"""Signed session and CSRF cookies, and the sign-in limits (password rules live in paperfeed/passwords.py)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,20 @@ import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, Signer
 
+from paperfeed.passwords import password_hasher, verify_password
 from paperfeed.settings import Settings, signing_secret
 
 SESSION_COOKIE = "pf_session"
 CSRF_COOKIE = "pf_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1000  # argon2 hashes anything, but a megabyte of password is an attack
 
 # Sign-in limits, counted in the store so that they hold across workers.
 LOGIN_WINDOW_MINUTES = 15
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
-
-
-def password_hasher(settings: Settings) -> PasswordHasher:
-    """Return the argon2id hasher, with the cost the settings give."""
-    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib,
-                          parallelism=2)
 
 
 @dataclass(frozen=True)
@@ -52,10 +44,7 @@ class Security:
         return self.hasher.hash(password)
 
     def verify_password(self, password_hash: str, password: str) -> bool:
-        try:
-            return self.hasher.verify(password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
+        return verify_password(self.hasher, password_hash, password)
 
     def new_session_cookie(self) -> tuple[str, str]:
         """Return (token, cookie value): the store keeps a hash of the token; the cookie carries it signed."""
@@ -86,12 +75,3 @@ class Security:
 def csrf_matches(cookie: str | None, submitted: str | None) -> bool:
     """Double-submit check: the form (or header) must carry the value of the signed cookie."""
     return bool(cookie and submitted) and hmac.compare_digest(str(cookie), str(submitted))
-
-
-def check_password(password: str) -> str | None:
-    """Return why a new password is unacceptable, or None."""
-    if len(password) < MIN_PASSWORD:
-        return f"A password needs at least {MIN_PASSWORD} characters."
-    if len(password) > MAX_PASSWORD:
-        return f"A password has at most {MAX_PASSWORD} characters."
-    return None

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from paperfeed.app import create_app
 from paperfeed.store.schema import papers, votes
-from paperfeed.web.app import create_app
 from tests.api.conftest import new_token
 from tests.web.conftest import arxiv_handler, post
 

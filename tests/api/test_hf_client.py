@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
-from paperfeed.search.keywords import keywords_of
+from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.store.schema import papers
 
 COLUMNS = (papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.listed_on, papers.c.base_upvotes,
@@ -43,7 +43,7 @@ def test_list_daily_papers_by_date(api, engine):
     got = list(api.list_daily_papers(date=day.isoformat()))
     assert {p.id for p in got} == set(expected)
     with engine.connect() as conn:
-        words = keywords_of(conn, [r.id for r in expected.values()])
+        words = keyphrases_of(conn, [r.id for r in expected.values()])
     for info in got:
         row = expected[info.id]
         assert info.title == " ".join(row.title.split())

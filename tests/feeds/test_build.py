@@ -3,7 +3,7 @@ from datetime import date, datetime
 import feedparser
 
 from paperfeed.feeds.build import Feed, render_feed
-from paperfeed.store.listings import Paper
+from paperfeed.store.models import Paper
 
 
 def paper(n: int, **kw) -> Paper:

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from paperfeed.mail.compose import Composer, mime_alternative
-from paperfeed.store.listings import papers_by_ids
+from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.schema import papers
 from paperfeed.store.subscriptions import Preferences, Subscription
 from tests.mail.conftest import NOW

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import queue_digests
-from paperfeed.store.listings import trending_papers
 from paperfeed.store.schema import digest_papers, outbox
 from paperfeed.store.subscriptions import Preferences, unsubscribe
+from paperfeed.store.trending import trending_papers
 from tests.mail.conftest import NOW, subscriber
 
 

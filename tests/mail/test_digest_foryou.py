@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import queue_digests
-from paperfeed.store.community import toggle_vote
 from paperfeed.store.subscriptions import Preferences, confirm, subscribe
+from paperfeed.store.votes import toggle_vote
 from tests.recommend import conftest as rc
 from tests.recommend.conftest import NOW, topic_of
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from paperfeed.records import Author, PaperRecord
 from paperfeed.search.embedder import DIM
-from paperfeed.search.keywords import index_keywords
+from paperfeed.search.keyphrases import index_keyphrases
 from paperfeed.search.vectors import save_vectors
 from paperfeed.store.papers import upsert_papers
 from paperfeed.store.schema import papers
@@ -44,7 +44,7 @@ def corpus(engine):
                 published_at=NOW - timedelta(days=i % 5)))
     with engine.begin() as conn:
         upsert_papers(conn, records, NOW)
-        index_keywords(conn)
+        index_keyphrases(conn)
         rows = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash)).all()
         vectors = []
         for row in rows:

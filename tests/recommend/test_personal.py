@@ -8,11 +8,11 @@ import sqlalchemy as sa
 
 from paperfeed.recommend import personal
 from paperfeed.recommend.personal import compute_picks, current_picks
-from paperfeed.search.keywords import keywords_of
-from paperfeed.store.community import toggle_vote
+from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.store.picks import load_picks
 from paperfeed.store.schema import papers
 from paperfeed.store.signals import dismiss, positives, set_interests, undismiss
+from paperfeed.store.votes import toggle_vote
 from tests.recommend.conftest import NOW, topic_of
 
 
@@ -47,7 +47,7 @@ def test_every_pick_says_why_with_the_readers_own_papers(engine, corpus, reader)
     assert all(c.because and set(c.because) <= mine for c in chosen[:10])
     assert all(len(c.because) <= 2 for c in chosen)
     with engine.connect() as conn:
-        words = keywords_of(conn, list({i for c in chosen for i in (c.paper_id, *c.because)}))
+        words = keyphrases_of(conn, list({i for c in chosen for i in (c.paper_id, *c.because)}))
     assert any(c.shared for c in chosen[:10])
     for c in chosen:  # a shared keyword is one of the pick's own, and one of (or in) its reasons'
         theirs = " ".join(k for i in c.because for k in words.get(i, []))

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from paperfeed.search.hybrid import hybrid_search, related_papers
 from paperfeed.search.query import parse_query
-from paperfeed.search.semantic import hybrid_search, related_papers
-from paperfeed.search.vectors import PgVectorIndex, VectorIndex, has_pgvector, load_index, save_vectors
+from paperfeed.search.vectors import ExactIndex, PgVectorIndex, has_pgvector, load_index, save_vectors
 from paperfeed.store.schema import papers
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=Tr
 @pytest.fixture
 def stored(engine, sample_vectors):
     from paperfeed.ingest import load_sample
-    from paperfeed.search.keyword import index_pending
+    from paperfeed.search.fulltext import index_pending
 
     load_sample(engine)
     with engine.begin() as conn:
@@ -37,7 +37,7 @@ def stored(engine, sample_vectors):
 def test_the_database_index_finds_what_exact_search_finds(stored, minilm, tmp_path):
     with stored.connect() as conn:
         in_db = load_index(conn, str(tmp_path))
-        exact = VectorIndex.load(conn)
+        exact = ExactIndex.load(conn)
     assert isinstance(in_db, PgVectorIndex) and len(in_db) == len(exact) == 44
     for text in ["language models that read raw bytes", "mixture of experts", "speech tokens", "image generation"]:
         q = minilm.embed([text])[0]
@@ -49,7 +49,7 @@ def test_the_database_index_finds_what_exact_search_finds(stored, minilm, tmp_pa
 def test_hybrid_search_and_related_papers_are_the_same_either_way(stored, minilm, tmp_path):
     with stored.connect() as conn:
         in_db = load_index(conn, str(tmp_path))
-        exact = VectorIndex.load(conn)
+        exact = ExactIndex.load(conn)
         q = parse_query("tokenizer-free models that work on bytes")
         a = [h.paper.arxiv_id for h in hybrid_search(conn, q, in_db, minilm, 10).hits]
         b = [h.paper.arxiv_id for h in hybrid_search(conn, q, exact, minilm, 10).hits]

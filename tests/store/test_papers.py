@@ -3,8 +3,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from paperfeed.records import Author, PaperRecord, Version
-from paperfeed.store.listings import get_paper, papers_listed, store_stats
-from paperfeed.store.papers import upsert_papers
+from paperfeed.store.listings import papers_listed, store_stats
+from paperfeed.store.papers import get_paper, upsert_papers
 from paperfeed.store.schema import papers
 
 NOW = datetime(2026, 4, 7, 12, 0)

@@ -11,11 +11,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from paperfeed.app import create_app
 from paperfeed.ingest import load_sample
-from paperfeed.search.keyword import index_pending
-from paperfeed.search.keywords import index_keywords
+from paperfeed.search.fulltext import index_pending
+from paperfeed.search.keyphrases import index_keyphrases
 from paperfeed.settings import Settings
-from paperfeed.web.app import create_app
 from tests.atom import atom_feed
 from tests.conftest import free_port
 
@@ -41,7 +41,7 @@ def site(engine, app_settings, polite):
     load_sample(engine)
     with engine.begin() as conn:
         index_pending(conn)
-        index_keywords(conn)
+        index_keyphrases(conn)
     return create_app(app_settings, arxiv=polite(arxiv_handler))
 
 

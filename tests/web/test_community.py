@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from paperfeed.cli import main
+from paperfeed.clock import now
 from paperfeed.ingest import load_sample
-from paperfeed.store.community import toggle_vote
-from paperfeed.store.listings import get_paper
+from paperfeed.store.papers import get_paper
 from paperfeed.store.schema import papers
 from paperfeed.store.users import create_user
-from paperfeed.web.deps import now
+from paperfeed.store.votes import toggle_vote
 from tests.web.conftest import PASSWORD, UNKNOWN_ID, post, sign_up
 
 PAPER = "/papers/2604.02459"

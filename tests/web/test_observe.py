@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
@@ -19,7 +20,8 @@ def test_health_and_readiness(client):
 
 
 def test_readiness_fails_when_the_store_is_gone(site, client):
-    site.state.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    services = site.state.services
+    site.state.services = replace(services, engine=make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
     answer = client.get("/readyz")
     assert answer.status_code == 503 and answer.json()["database"].startswith("unreachable")
 

@@ -5,10 +5,10 @@ from datetime import datetime
 
 import pytest
 
-from paperfeed.store.community import toggle_vote
-from paperfeed.store.listings import get_paper
+from paperfeed.clock import now
+from paperfeed.store.papers import get_paper
 from paperfeed.store.users import create_user
-from paperfeed.web.deps import now
+from paperfeed.store.votes import toggle_vote
 from tests.web.conftest import post, sign_up
 
 FIRST = "On the Geometric Structure of Layer Updates in Deep Language Models"  # listed 2026-04-01
@@ -158,7 +158,7 @@ def test_a_server_error_is_a_styled_500(site, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(daily, "trending_papers", broken)
+    monkeypatch.setattr(daily, "trending_list", broken)
     with TestClient(site, raise_server_exceptions=False) as c:
         page = c.get("/trending")
     assert page.status_code == 500

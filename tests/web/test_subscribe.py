@@ -38,7 +38,7 @@ def outbox_count(engine) -> int:
 
 
 def digest_run(site, when):
-    state = site.state
+    state = site.state.services
     queue_digests(state.engine, state.composer, when)
     return send_outbox(state.engine, state.settings, clock=lambda: when, sleep=lambda s: None)
 
@@ -81,7 +81,7 @@ def test_the_unsubscribe_page_asks_before_acting(site, client, engine, smtp):
     client.post("/subscribe/confirm", data={"token": link(smtp.messages[0], "/subscribe/confirm").split("=")[1]})
     with engine.connect() as conn:
         sub_id = conn.execute(sa.select(subscriptions.c.id)).scalar()
-    token = make_token(site.state.composer.secret, "unsubscribe", sub_id, "ada@example.org")
+    token = make_token(site.state.services.composer.secret, "unsubscribe", sub_id, "ada@example.org")
     page = client.get(f"/unsubscribe?token={token}")
     assert "Stop sending the digest to ada@example.org?" in page.text
     with engine.connect() as conn:
@@ -146,7 +146,7 @@ def test_forged_expired_and_misdirected_tokens_are_refused(site, client, engine,
     post(client, "/subscribe", {"email": "ada@example.org"})
     with engine.connect() as conn:
         sub_id = conn.execute(sa.select(subscriptions.c.id)).scalar()
-    secret = site.state.composer.secret
+    secret = site.state.services.composer.secret
     purpose = {"/subscribe/confirm": "confirm", "/unsubscribe": "unsubscribe", "/subscriptions/manage": "manage"}
     wrong_purpose = make_token(secret, "manage" if path != "/subscriptions/manage" else "confirm", sub_id,
                                "ada@example.org")

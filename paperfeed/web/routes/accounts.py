@@ -8,8 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from paperfeed.store.community import user_claims, user_collections
-from paperfeed.store.listings import papers_by_ids, papers_submitted_by
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep, settings_of
+from paperfeed.passwords import check_password
+from paperfeed.store.claims import user_claims
+from paperfeed.store.collections import user_collections
+from paperfeed.store.listings import papers_submitted_by
+from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.users import (
     AccountError,
     create_session,
@@ -21,13 +26,12 @@ from paperfeed.store.users import (
     record_login_failure,
     user_by_name,
 )
-from paperfeed.web.deps import CsrfDep, EngineDep, VisitorDep, local_path, now, redirect, render, security_of
+from paperfeed.web.deps import CsrfDep, VisitorDep, local_path, redirect, render, security_of
 from paperfeed.web.security import (
     LOGIN_FAILURES_PER_ACCOUNT,
     LOGIN_FAILURES_PER_ADDRESS,
     LOGIN_WINDOW_MINUTES,
     SESSION_COOKIE,
-    check_password,
 )
 
 router = APIRouter()
@@ -40,7 +44,7 @@ def _address(request: Request) -> str:
 def _start_session(request: Request, engine, user_id: int, response: Response) -> Response:  # type: ignore[no-untyped-def]
     security = security_of(request)
     token, cookie = security.new_session_cookie()
-    days = request.app.state.settings.session_days
+    days = settings_of(request).session_days
     with engine.begin() as conn:
         create_session(conn, user_id, token, now(), timedelta(days=days))
     response.set_cookie(SESSION_COOKIE, cookie, max_age=days * 86400, httponly=True, samesite="lax",

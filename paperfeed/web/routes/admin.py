@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from paperfeed.jobs.schedule import JOBS
-from paperfeed.store.community import CommunityError, decide_claim, pending_claims, set_comment_hidden
-from paperfeed.store.jobs import recent_runs
-from paperfeed.store.listings import set_paper_hidden
-from paperfeed.web.deps import AdminDep, CsrfDep, EngineDep, local_path, now, redirect, render
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep
+from paperfeed.store.claims import decide_claim, pending_claims
+from paperfeed.store.comments import set_comment_hidden
+from paperfeed.store.errors import CommunityError
+from paperfeed.store.jobs import JOB_NAMES, recent_runs
+from paperfeed.store.papers import set_paper_hidden
+from paperfeed.web.deps import AdminDep, CsrfDep, local_path, redirect, render
 from paperfeed.web.routes.papers import find_paper
 
 router = APIRouter()
@@ -60,4 +63,4 @@ def jobs_page(request: Request, admin: AdminDep, engine: EngineDep) -> Response:
     """The scheduled jobs' recent runs: when, where, how they ended, what they did."""
     with engine.connect() as conn:
         runs = recent_runs(conn)
-    return render(request, "admin_jobs.html", {"runs": runs, "jobs": sorted(JOBS)})
+    return render(request, "admin_jobs.html", {"runs": runs, "jobs": list(JOB_NAMES)})

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from paperfeed.store.community import voted_papers
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep
 from paperfeed.store.listings import (
     latest_day,
     papers_by_author,
@@ -18,8 +19,9 @@ from paperfeed.store.listings import (
     papers_per_day,
     top_categories,
 )
+from paperfeed.store.votes import voted_papers
 from paperfeed.web.charts import category_bars, daily_bars
-from paperfeed.web.deps import EngineDep, VisitorDep, now, render
+from paperfeed.web.deps import VisitorDep, render
 
 router = APIRouter()
 PER_PAGE = 25

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from paperfeed.store.community import (
-    CommunityError,
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep
+from paperfeed.store.collections import (
     collection_paper_ids,
     create_collection,
     delete_collection,
@@ -16,10 +17,11 @@ from paperfeed.store.community import (
     remove_from_collection,
     update_collection,
     user_collections,
-    voted_papers,
 )
-from paperfeed.store.listings import papers_by_ids
-from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, VisitorDep, now, redirect, render
+from paperfeed.store.errors import CommunityError
+from paperfeed.store.papers import papers_by_ids
+from paperfeed.store.votes import voted_papers
+from paperfeed.web.deps import CsrfDep, UserDep, VisitorDep, redirect, render
 
 router = APIRouter()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
@@ -10,63 +9,26 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from paperfeed.search.keywords import keywords_of
-from paperfeed.store.community import voted_papers
-from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed, papers_page, trending_papers
+from paperfeed.clock import now
+from paperfeed.dates import next_month, parse_day, parse_month, parse_week, week_label
+from paperfeed.deps import EngineDep
+from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed
+from paperfeed.store.trending import trending_list
+from paperfeed.store.votes import voted_papers
 from paperfeed.text import nice_date
-from paperfeed.web.deps import EngineDep, VisitorDep, now, render
+from paperfeed.web.deps import VisitorDep, render
 
 router = APIRouter()
 PER_PAGE = 50
 MAX_PAGE = 10_000
-_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-
-
-def parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise HTTPException(400, f"{value[:40]!r} is not a date like 2026-04-06.") from exc
-
-
-def parse_week(value: str) -> date:
-    """Return the Monday of an ISO week such as 2026-W14."""
-    m = _WEEK_RE.match(value)
-    try:
-        if not m:
-            raise ValueError
-        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-    except ValueError as exc:
-        raise HTTPException(400, f"{value[:40]!r} is not a week like 2026-W14.") from exc
-
-
-def parse_month(value: str) -> date:
-    m = _MONTH_RE.match(value)
-    try:
-        if not m:
-            raise ValueError
-        return date(int(m.group(1)), int(m.group(2)), 1)
-    except ValueError as exc:
-        raise HTTPException(400, f"{value[:40]!r} is not a month like 2026-04.") from exc
 
 
 def check_sort(sort: str) -> str:
     if sort not in SORTS:
         raise HTTPException(400, f"Sort by one of: {', '.join(SORTS)}.")
     return sort
-
-
-def next_month(first: date) -> date:
-    """The first day of the month after the one `first` opens."""
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
-
-
-def week_label(monday: date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _with(base: str, **params: object) -> str:
@@ -80,7 +42,7 @@ def _listing(request: Request, visitor, engine, *, first: date, last: date, sort
     with engine.connect() as conn:
         papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
         voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
-        keywords = keywords_of(conn, [p.id for p in papers])
+        keywords = keyphrases_of(conn, [p.id for p in papers])
     pages = max(1, -(-total // PER_PAGE))
     return render(request, "daily.html", {
         "papers": papers, "total": total, "voted": voted, "keywords": keywords, "sort": sort, "page": page,
@@ -160,12 +122,10 @@ def monthly(request: Request, visitor: VisitorDep, engine: EngineDep, month: str
 @router.get("/trending")
 def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> Response:
     with engine.connect() as conn:
-        ranked = trending_papers(conn, now(), limit=PER_PAGE)
-        # A quiet fortnight (or a new site): the most upvoted papers stand in, so the page is never bare.
-        best = [] if ranked else [p for p in papers_page(conn, sort="votes", limit=PER_PAGE) if p.upvotes]
-        shown = [p.id for p, _ in ranked] + [p.id for p in best]
-        voted = voted_papers(conn, visitor.user.id, shown) if visitor.user else set()
-    return render(request, "trending.html", {"ranked": ranked, "best": best, "voted": voted})
+        shown = trending_list(conn, now(), limit=PER_PAGE)
+        ids = [p.id for p in shown.papers]
+        voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
+    return render(request, "trending.html", {"ranked": shown.ranked, "best": shown.standing_in, "voted": voted})
 
 
 @router.get("/about")

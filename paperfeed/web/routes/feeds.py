@@ -16,15 +16,20 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep, public_base, settings_of, vectors_of
 from paperfeed.feeds.build import FORMATS, Feed, newest_date, render_feed
 from paperfeed.recommend.personal import current_picks
 from paperfeed.records import is_category
+from paperfeed.search.hybrid import hybrid_search
 from paperfeed.search.query import parse_query
-from paperfeed.search.semantic import hybrid_search
-from paperfeed.store.community import latest_vote_at, reader_categories
-from paperfeed.store.listings import latest_day, papers_by_ids, papers_in_categories, papers_listed, trending_papers
+from paperfeed.store.listings import latest_day, papers_in_categories, papers_listed
+from paperfeed.store.papers import papers_by_ids
+from paperfeed.store.signals import reader_categories
+from paperfeed.store.trending import trending_list
 from paperfeed.store.users import user_by_feed_token
-from paperfeed.web.deps import EngineDep, now, public_base, render
+from paperfeed.store.votes import latest_vote_at
+from paperfeed.web.deps import render
 
 router = APIRouter()
 ENTRIES = 50
@@ -64,7 +69,7 @@ def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = F
 def _feed(request: Request, title: str, description: str, page: str, papers: list) -> Feed:  # type: ignore[type-arg]
     base = public_base(request)
     query = request.url.query
-    return Feed(f"{title} · {request.app.state.settings.site_name}", description,
+    return Feed(f"{title} · {settings_of(request).site_name}", description,
                 f"{base}{request.url.path}{'?' + query if query else ''}", f"{base}{page}", papers)
 
 
@@ -85,7 +90,7 @@ def daily_feed(request: Request, engine: EngineDep, format: Format = "atom") -> 
 @router.get("/feeds/trending")
 def trending_feed(request: Request, engine: EngineDep, format: Format = "atom") -> Response:
     with engine.connect() as conn:
-        papers = [p for p, _ in trending_papers(conn, now(), ENTRIES)]
+        papers = trending_list(conn, now(), ENTRIES).papers
     return _answer(request, engine, _feed(request, "Trending papers", "What readers upvote most, lately.",
                                           "/trending", papers), format)
 
@@ -107,7 +112,7 @@ def search_feed(request: Request, engine: EngineDep, q: Annotated[str, Query(max
     if not q.strip():
         raise HTTPException(400, "A search feed needs a query: /feeds/search?q=...")
     query = parse_query(q)
-    model, vectors = request.app.state.vectors.get()
+    model, vectors = vectors_of(request).get()
     with engine.connect() as conn:
         papers = [h.paper for h in hybrid_search(conn, query, vectors, model, ENTRIES).hits]
     return _answer(request, engine, _feed(request, f"Search: {q[:100]}", f"Papers matching {q[:200]}",
@@ -130,7 +135,7 @@ def private_feed(request: Request, engine: EngineDep, token: Annotated[str, Path
         elif categories := reader_categories(conn, user.id):
             papers = papers_in_categories(conn, categories, limit=ENTRIES, sort="new")
         else:
-            papers = [p for p, _ in trending_papers(conn, now(), ENTRIES)]
+            papers = trending_list(conn, now(), ENTRIES).papers
     return _answer(request, engine, _feed(request, f"Papers for {user.display_name}",
                                           "Papers picked for you from what you upvote and collect.", "/for-you",
                                           papers), format, private=True)

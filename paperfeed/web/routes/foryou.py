@@ -7,13 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep
 from paperfeed.recommend.personal import current_picks
 from paperfeed.records import InvalidArxivId, is_category, parse_arxiv_id
-from paperfeed.store.community import voted_papers
-from paperfeed.store.listings import papers_by_ids, top_categories
+from paperfeed.store.listings import top_categories
+from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.picks import drop_pick
 from paperfeed.store.signals import dismiss, positives, set_interests, undismiss, user_interests
-from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, VisitorDep, now, redirect, referer_path, render
+from paperfeed.store.votes import voted_papers
+from paperfeed.web.deps import CsrfDep, UserDep, VisitorDep, redirect, referer_path, render
 from paperfeed.web.routes.papers import find_paper
 
 router = APIRouter()

@@ -7,31 +7,23 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep, vectors_of
 from paperfeed.records import InvalidArxivId, parse_arxiv_id
-from paperfeed.search.keywords import keywords_of
-from paperfeed.search.semantic import related_papers
-from paperfeed.store.community import (
-    CommunityError,
-    add_comment,
-    add_to_collection,
-    claim_authorship,
-    delete_comment,
-    edit_comment,
-    is_confirmed_author,
-    paper_comments,
-    toggle_vote,
-    user_claims,
-    user_collections,
-    voted_papers,
-)
-from paperfeed.store.listings import Paper, get_paper, set_paper_links
+from paperfeed.search.hybrid import related_papers
+from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.store.claims import claim_authorship, is_confirmed_author, user_claims
+from paperfeed.store.collections import add_to_collection, user_collections
+from paperfeed.store.comments import add_comment, delete_comment, edit_comment, paper_comments
+from paperfeed.store.errors import CommunityError
+from paperfeed.store.models import Paper
+from paperfeed.store.papers import get_paper, set_paper_links
+from paperfeed.store.votes import toggle_vote, voted_papers
 from paperfeed.web.deps import (
     CsrfDep,
-    EngineDep,
     UserDep,
     VisitorDep,
     local_path,
-    now,
     redirect,
     referer_path,
     render,
@@ -82,7 +74,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
     with engine.connect() as conn:
         paper = find_paper(conn, arxiv_id, include_hidden=visitor.is_admin)
         comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
-        _, vectors = request.app.state.vectors.get()
+        _, vectors = vectors_of(request).get()
         user = visitor.user
         context = {
             "paper": paper,
@@ -93,7 +85,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
             "can_edit_links": can_edit_links(conn, paper, visitor),
             "error": error[:300],
             "related": related_papers(conn, vectors, paper.id, RELATED),
-            "keywords": keywords_of(conn, [paper.id]).get(paper.id, []),
+            "keywords": keyphrases_of(conn, [paper.id]).get(paper.id, []),
         }
     return render(request, "paper.html", context)
 

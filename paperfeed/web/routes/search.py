@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from paperfeed.search.keyword import Results
+from paperfeed.dates import parse_day
+from paperfeed.deps import EngineDep, vectors_of
+from paperfeed.search.fulltext import Results
+from paperfeed.search.hybrid import hybrid_search
 from paperfeed.search.query import parse_query
-from paperfeed.search.semantic import hybrid_search
-from paperfeed.store.community import voted_papers
-from paperfeed.web.deps import EngineDep, VisitorDep, render
-from paperfeed.web.routes.daily import parse_day
+from paperfeed.store.votes import voted_papers
+from paperfeed.web.deps import VisitorDep, render
 
 router = APIRouter()
 PER_PAGE = 20
@@ -31,7 +32,7 @@ def search_page(request: Request, visitor: VisitorDep, engine: EngineDep,
     if before:
         query.before = parse_day(before)
     asked = bool(q or category or after or before)
-    model, vectors = request.app.state.vectors.get() if asked else (None, None)
+    model, vectors = vectors_of(request).get() if asked else (None, None)
     with engine.connect() as conn:
         results = (hybrid_search(conn, query, vectors, model, PER_PAGE, (page - 1) * PER_PAGE) if asked
                    else Results([], 0))

@@ -7,28 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep, composer_of, public_base
+from paperfeed.passwords import check_password
 from paperfeed.store.api_tokens import create_token, revoke_token, user_tokens
 from paperfeed.store.subscriptions import Preferences, subscriptions_of_user
 from paperfeed.store.users import end_other_sessions, feed_token, password_hash_of, set_password_hash
-from paperfeed.web.deps import (
-    CsrfDep,
-    EngineDep,
-    UserDep,
-    VisitorDep,
-    now,
-    public_base,
-    redirect,
-    render,
-    security_of,
-)
-from paperfeed.web.security import check_password
+from paperfeed.web.deps import CsrfDep, UserDep, VisitorDep, redirect, render, security_of
 
 router = APIRouter()
 
 
 def _page(request: Request, engine, user, *, error: str | None = None, done: str = "",  # type: ignore[no-untyped-def]
           new_token: str | None = None, status_code: int = 200) -> Response:
-    composer = request.app.state.composer
+    composer = composer_of(request)
     with engine.begin() as conn:
         subs = subscriptions_of_user(conn, user.id)
         token = feed_token(conn, user.id, now())

@@ -1,4 +1,4 @@
-"""Submitting a paper by its arXiv id or URL."""
+"""Submitting a paper by its arXiv id or URL (what a submission does is paperfeed/submissions.py's)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from paperfeed.ingest import SubmitError, submit_arxiv_paper
-from paperfeed.search.keyword import index_pending
-from paperfeed.search.keywords import index_keywords
-from paperfeed.web.deps import CsrfDep, EngineDep, UserDep, now, redirect, render
+from paperfeed.clock import now
+from paperfeed.deps import ArxivDep, EngineDep, SettingsDep
+from paperfeed.submissions import SubmitError, submit_paper
+from paperfeed.web.deps import CsrfDep, UserDep, redirect, render
 
 router = APIRouter()
 
@@ -21,16 +21,10 @@ def submit_form(request: Request, user: UserDep) -> Response:
 
 
 @router.post("/submit", dependencies=[CsrfDep])
-def submit(request: Request, user: UserDep, engine: EngineDep,
+def submit(request: Request, user: UserDep, engine: EngineDep, settings: SettingsDep, arxiv: ArxivDep,
            arxiv_id: Annotated[str, Form(max_length=300)] = "") -> Response:
-    settings = request.app.state.settings
     try:
-        key = submit_arxiv_paper(engine, request.app.state.arxiv, settings.arxiv_api_url, arxiv_id, user.id, now())
+        key = submit_paper(engine, arxiv, settings, arxiv_id, user.id, now())
     except SubmitError as exc:
         return render(request, "submit.html", {"error": str(exc), "value": arxiv_id}, status_code=400)
-    # Indexes follow the store: the new paper is searchable at once (its embedding comes with the next
-    # `paperfeed index`).
-    with engine.begin() as conn:
-        index_pending(conn)
-        index_keywords(conn)
     return redirect(f"/papers/{key}")

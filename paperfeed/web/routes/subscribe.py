@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from paperfeed.clock import now
+from paperfeed.deps import EngineDep, composer_of, settings_of
 from paperfeed.mail.addresses import AddressError, normalize_address
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.notices import request_subscription
@@ -32,7 +34,7 @@ from paperfeed.store.subscriptions import (
     unsubscribe,
     update_preferences,
 )
-from paperfeed.web.deps import CsrfDep, EngineDep, VisitorDep, now, render
+from paperfeed.web.deps import CsrfDep, VisitorDep, render, site_of
 
 router = APIRouter()
 Token = Annotated[str, Query(max_length=500)]
@@ -62,7 +64,7 @@ def _message(request: Request, title: str, message: str, status_code: int = 200,
 def _subscription(request: Request, engine, purpose: str, token: str) -> Subscription:  # type: ignore[no-untyped-def]
     """Return the subscription a token names, or answer 400 with what is wrong with the link."""
     try:
-        sub_id, email = read_token(request.app.state.composer.secret, purpose, token)
+        sub_id, email = read_token(composer_of(request).secret, purpose, token)
     except TokenError as exc:
         raise HTTPException(400, f"{exc} Ask for a new one by subscribing again.") from exc
     with engine.connect() as conn:
@@ -95,14 +97,14 @@ def subscribe_post(request: Request, visitor: VisitorDep, engine: EngineDep, bac
         return render(request, "subscribe.html", {"email": email, "prefs": shown, "error": str(exc)},
                       status_code=400)
     client = request.client.host if request.client else "unknown"
-    verdict = request.app.state.subscribe_limits.hit(client)
+    verdict = site_of(request).subscribe_limits.hit(client)
     if not verdict.allowed:
         raise HTTPException(429, "Too many subscribe requests from your address; try again later.",
                             headers={"Retry-After": str(verdict.retry_after)})
     with engine.begin() as conn:
-        key = request_subscription(conn, request.app.state.composer, address, prefs,
+        key = request_subscription(conn, composer_of(request), address, prefs,
                                    visitor.user.id if visitor.user else None, now())
-    settings = request.app.state.settings
+    settings = settings_of(request)
     if key and settings.smtp_host:
         background.add_task(send_outbox, engine, settings, keys=[key])
     # The same answer whether or not the address was known: the page reveals nothing about anyone.
@@ -126,7 +128,7 @@ def confirm_post(request: Request, engine: EngineDep, token: FormToken = "") -> 
         confirmed = confirm(conn, sub.id, sub.email, now())
     if confirmed is None:
         raise HTTPException(400, "This link belongs to a subscription that no longer exists.")
-    manage = request.app.state.composer.links(confirmed, base="").manage
+    manage = composer_of(request).links(confirmed, base="").manage
     return _message(request, "You are subscribed",
                     f"{confirmed.email} will receive the {confirmed.prefs.frequency} digest. Every digest has a "
                     "link to change what you receive and a link to unsubscribe.", link=(manage, "Change what you get"))
@@ -176,4 +178,4 @@ def _manage(request: Request, sub: Subscription, prefs: Preferences, token: str,
             done: bool = False, status_code: int = 200) -> Response:
     return render(request, "manage.html", {
         "sub": sub, "prefs": prefs, "token": token, "error": error, "done": done,
-        "unsubscribe": request.app.state.composer.links(sub, base="").unsubscribe}, status_code=status_code)
+        "unsubscribe": composer_of(request).links(sub, base="").unsubscribe}, status_code=status_code)

@@ -1,6 +1,6 @@
-"""Request rate limits kept in this worker's memory: fixed windows per key.
+"""The request-limit window: fixed windows per key, kept in this worker's memory.
 
-Used where a limit only has to stop floods (subscribe requests, the API),
+The site (subscribe requests) and the API share it. Used where a limit only has to stop floods,
 not to be exact: with N workers a client can get up to N times the limit,
 and a restart forgets the counts, both of which are safe. Limits that guard
 accounts (failed sign-ins) are kept in the store instead (store/users.py).

@@ -4,9 +4,8 @@ from datetime import datetime
 
 from paperfeed.ingest import import_snapshot, load_sample
 from paperfeed.records import Author, PaperRecord
-from paperfeed.search.keywords import candidates, index_keywords, keywords_of, pick_keywords
-from paperfeed.store.listings import get_paper
-from paperfeed.store.papers import upsert_papers
+from paperfeed.search.keyphrases import candidates, index_keyphrases, keyphrases_of, pick_keyphrases
+from paperfeed.store.papers import get_paper, upsert_papers
 from tests.conftest import FIXTURES
 
 
@@ -19,7 +18,7 @@ def test_candidates_never_cross_stop_words_or_punctuation():
 
 def test_rare_phrases_beat_common_words():
     df = {"models": 900, "language": 800, "walrus": 1, "ecology": 3}
-    picked = pick_keywords("Walrus ecology of language models", "Walrus ecology matters for models.", df, 1000)
+    picked = pick_keyphrases("Walrus ecology of language models", "Walrus ecology matters for models.", df, 1000)
     assert picked[0] == "walrus ecology"
     assert all(p in "walrus ecology of language models walrus ecology matters for models" for p in picked)
 
@@ -28,9 +27,9 @@ def test_the_sample_gets_keywords_taken_from_its_text(engine):
     load_sample(engine)
     import_snapshot(engine, FIXTURES / "snapshot" / "mixed.jsonl")
     with engine.begin() as conn:
-        assert index_keywords(conn) == 47
+        assert index_keyphrases(conn) == 47
         paper = get_paper(conn, "2504.10335")
-        keywords = keywords_of(conn, [paper.id])[paper.id]
+        keywords = keyphrases_of(conn, [paper.id])[paper.id]
     assert 3 <= len(keywords) <= 5
     text = f"{paper.title} {paper.abstract}".lower()
     assert all(k.split()[0] in text for k in keywords)
@@ -43,12 +42,12 @@ def test_keywords_follow_new_versions(engine):
     with engine.begin() as conn:
         upsert_papers(conn, [PaperRecord(title="Walrus migration patterns", latest_version=1, **record)],
                       datetime(2026, 1, 1))
-        index_keywords(conn)
+        index_keyphrases(conn)
         paper = get_paper(conn, "2609.00007")
-        assert keywords_of(conn, [paper.id])[paper.id][0] == "walrus migration patterns"
+        assert keyphrases_of(conn, [paper.id])[paper.id][0] == "walrus migration patterns"
         upsert_papers(conn, [PaperRecord(title="Penguin diving depths", latest_version=2, **record)],
                       datetime(2026, 1, 2))
-        assert index_keywords(conn) == 1
-        assert keywords_of(conn, [paper.id])[paper.id][0] == "penguin diving depths"
+        assert index_keyphrases(conn) == 1
+        assert keyphrases_of(conn, [paper.id])[paper.id][0] == "penguin diving depths"
 
 

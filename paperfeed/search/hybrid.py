@@ -1,4 +1,4 @@
-"""Semantic and hybrid search, and related papers.
+"""Fusion: semantic search, keyword and semantic rankings fused into one, and related papers.
 
 How the two rankings fuse: each method's top 100 scores are scaled to 0..1
 (min-max within its own list) and a paper scores 0.3 x keyword + 0.7 x
@@ -11,53 +11,22 @@ push good semantic hits down, while scores keep a weak match weak.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
-from paperfeed.progress import progress_bar
-from paperfeed.search.embedder import MiniLM, paper_text
-from paperfeed.search.keyword import Results, _filters, hits_for, keyword_ranked, keyword_search
+from paperfeed.search.embedder import MiniLM
+from paperfeed.search.fulltext import Results, hits_for, keyword_ranked, keyword_search, query_filters
 from paperfeed.search.query import Query, words_of
-from paperfeed.search.vectors import HnswIndex, PgVectorIndex, VectorIndex, count_pending, pending_papers, save_vectors
-from paperfeed.store.listings import Paper, papers_by_ids
+from paperfeed.search.vectors import VectorIndex
+from paperfeed.store.models import Paper
+from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.schema import papers
-
-Index = VectorIndex | HnswIndex | PgVectorIndex
 
 SEMANTIC_WEIGHT = 0.7  # and 0.3 for keyword: chosen on bench/quality.py (0.5 gave 0.748, 0.8 gave 0.823)
 CANDIDATES = 100  # from each method, before fusion
-EMBED_CHUNK = 256  # papers embedded and committed at a time: an interrupted run loses at most this
-
-
-def embed_pending(engine: Engine, model: MiniLM, limit: int | None = None,
-                  on_chunk: Callable[[int], None] | None = None) -> int:
-    """Embed every paper without a current embedding, newest first; return how many.
-
-    Each chunk is committed on its own, so the job can stop anywhere and resume.
-    """
-    with engine.connect() as conn:
-        total = count_pending(conn)
-    if limit is not None:
-        total = min(total, limit)
-    done = 0
-    with progress_bar(total, "embedding", "paper") as bar:
-        while done < total:
-            with engine.connect() as conn:
-                rows = pending_papers(conn, min(EMBED_CHUNK, total - done))
-            if not rows:
-                break
-            vectors = model.embed([paper_text(r.title, r.abstract) for r in rows])
-            with engine.begin() as conn:
-                save_vectors(conn, [(r.id, r.content_hash, v) for r, v in zip(rows, vectors, strict=True)])
-            done += len(rows)
-            bar.update(len(rows))
-            if on_chunk:
-                on_chunk(done)
-    return done
 
 
 _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-query")
@@ -67,7 +36,7 @@ def _allowed(conn: Connection, q: Query, ids: list[int]) -> set[int]:
     """Which of these papers pass the query's filters (and are not hidden)."""
     if not ids:
         return set()
-    where = [*_filters(q), papers.c.id.in_(ids)]
+    where = [*query_filters(q), papers.c.id.in_(ids)]
     allowed = set(conn.execute(sa.select(papers.c.id).where(*where)).scalars())
     for author in q.authors:
         wanted = words_of(author)
@@ -85,7 +54,7 @@ def query_text(q: Query) -> str:
     return " ".join(q.words + [" ".join(p) for p in q.phrases])
 
 
-def semantic_ids(conn: Connection, index: Index, model: MiniLM, q: Query, k: int,
+def semantic_ids(conn: Connection, index: VectorIndex, model: MiniLM, q: Query, k: int,
                  vector: np.ndarray | None = None) -> list[tuple[int, float]]:
     """Return the k papers nearest the query's meaning that pass its filters (`vector`: already embedded)."""
     text = query_text(q)
@@ -117,7 +86,7 @@ def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]],
     return sorted(fused.items(), key=lambda kv: (-kv[1], -kv[0]))
 
 
-def hybrid_search(conn: Connection, q: Query, index: Index | None, model: MiniLM | None,
+def hybrid_search(conn: Connection, q: Query, index: VectorIndex | None, model: MiniLM | None,
                   limit: int = 20, offset: int = 0) -> Results:
     """Return keyword and semantic results fused; keyword alone when there is no model or index."""
     if index is None or model is None or not len(index) or not q.has_text:
@@ -130,7 +99,7 @@ def hybrid_search(conn: Connection, q: Query, index: Index | None, model: MiniLM
     return Results(hits_for(conn, q, fused[offset:offset + limit]), len(fused), list(q.notes))
 
 
-def related_papers(conn: Connection, index: Index | None, paper_id: int, k: int = 5) -> list[Paper]:
+def related_papers(conn: Connection, index: VectorIndex | None, paper_id: int, k: int = 5) -> list[Paper]:
     """Return the papers nearest in meaning to one paper, itself excluded."""
     if index is None:
         return []

@@ -16,16 +16,13 @@ from markupsafe import Markup
 from sqlalchemy.engine import Connection
 
 from paperfeed.records import collapse_whitespace
-from paperfeed.search.query import Query, words_of
-from paperfeed.store.listings import Paper, papers_by_ids
-from paperfeed.store.schema import paper_categories, papers, search_state
+from paperfeed.search.query import STOPWORDS, Query, words_of
+from paperfeed.store.index_state import forget_state, read_state, write_state
+from paperfeed.store.models import Paper
+from paperfeed.store.papers import papers_by_ids
+from paperfeed.store.schema import paper_categories, papers
 
 START, STOP = "\x02", "\x03"  # highlight markers: control characters no text on a page contains
-STOPWORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have", "in", "into", "is", "it",
-    "its", "of", "on", "or", "our", "that", "the", "their", "these", "this", "to", "using", "via", "we", "what",
-    "which", "while", "with", "without",
-))
 TITLE_WEIGHT, AUTHORS_WEIGHT, ABSTRACT_WEIGHT = 5.0, 2.0, 1.0
 ENOUGH = 40  # a cheap stage that found this many spares the costly last one
 HIDDEN_SLACK = 20  # extra index hits read so that hidden papers dropped afterwards leave a full page
@@ -54,16 +51,6 @@ def marked(text: str) -> Markup:
 
 
 # Indexing (SQLite; PostgreSQL keeps its generated column current by itself)
-
-
-def read_state(conn: Connection, name: str) -> str | None:
-    """Return a search index's saved position (a watermark), if any."""
-    return conn.execute(sa.select(search_state.c.value).where(search_state.c.name == name)).scalar()
-
-
-def write_state(conn: Connection, name: str, value: str) -> None:
-    if not conn.execute(search_state.update().where(search_state.c.name == name).values(value=value)).rowcount:
-        conn.execute(search_state.insert().values(name=name, value=value))
 
 
 def index_pending(conn: Connection) -> int:
@@ -97,7 +84,7 @@ def rebuild(conn: Connection) -> int:
     if conn.dialect.name != "sqlite":
         return 0
     conn.execute(sa.text("DELETE FROM papers_fts"))
-    conn.execute(search_state.delete().where(search_state.c.name == WATERMARK))
+    forget_state(conn, WATERMARK)
     return index_pending(conn)
 
 
@@ -132,7 +119,7 @@ def _stages(q: Query) -> list[str]:
     return ["all", "title", "any"] if len(_words(q)) > 1 else ["any"]
 
 
-def _filters(q: Query) -> list:  # type: ignore[type-arg]
+def query_filters(q: Query) -> list:  # type: ignore[type-arg]
     where = [papers.c.hidden.is_(False)]
     if q.after:
         where.append(papers.c.listed_on >= q.after)
@@ -163,7 +150,7 @@ def _sqlite_stage(conn: Connection, q: Query, match: str, limit: int) -> list[tu
 def _sqlite_filtered(q: Query, match: str) -> sa.Select:
     fts = sa.table("papers_fts", sa.column("rowid"))
     return (sa.select(papers.c.id).select_from(fts.join(papers, papers.c.id == fts.c.rowid))
-            .where(sa.literal_column("papers_fts").op("MATCH")(match), *_filters(q)))
+            .where(sa.literal_column("papers_fts").op("MATCH")(match), *query_filters(q)))
 
 
 def _sqlite_count(conn: Connection, q: Query) -> int:
@@ -226,7 +213,7 @@ def _pg_stage(conn: Connection, q: Query, stage: str, limit: int) -> list[tuple[
     # ts_rank, not ts_rank_cd: on the judged queries (bench/quality.py --postgres) cover density
     # ranked long abstracts full of common words first: nDCG@10 0.548 against 0.687 (FTS5's bm25: 0.689).
     rank = sa.func.ts_rank(sa.literal_column(f"'{weights}'::float4[]"), vector, _pg_tsquery(q))
-    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(matched.op("@@")(tsq), *_filters(q))
+    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(matched.op("@@")(tsq), *query_filters(q))
                         .order_by(sa.desc("rank"), papers.c.id.desc()).limit(limit)).all()
     return [(r.id, float(r.rank)) for r in rows]
 
@@ -235,7 +222,7 @@ def _pg_count(conn: Connection, q: Query) -> int:
     tsq = _pg_tsquery(q)
     if tsq is None:
         return 0
-    where = (sa.literal_column("papers.search_vector").op("@@")(tsq), *_filters(q))
+    where = (sa.literal_column("papers.search_vector").op("@@")(tsq), *query_filters(q))
     return conn.execute(sa.select(sa.func.count()).select_from(papers).where(*where)).scalar() or 0
 
 
@@ -255,7 +242,7 @@ def _pg_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, tupl
 
 def _filtered_only(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[int, float]], int]:
     """A query with filters but no words: the matching papers, newest first."""
-    stmt = sa.select(papers.c.id).where(*_filters(q))
+    stmt = sa.select(papers.c.id).where(*query_filters(q))
     total = conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar() or 0
     rows = conn.execute(stmt.order_by(papers.c.listed_on.desc(), papers.c.id.desc()).limit(limit)).scalars()
     return [(int(i), 0.0) for i in rows], int(total)

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 
 from paperfeed.ingest import load_sample
 from paperfeed.records import Author, PaperRecord
-from paperfeed.search.keyword import index_pending
+from paperfeed.search.embedding import embed_pending
+from paperfeed.search.fulltext import index_pending
+from paperfeed.search.hybrid import fuse, hybrid_search, related_papers, semantic_ids
 from paperfeed.search.query import parse_query
-from paperfeed.search.semantic import embed_pending, fuse, hybrid_search, related_papers, semantic_ids
-from paperfeed.search.vectors import VectorIndex, count_pending, save_vectors
+from paperfeed.search.vectors import ExactIndex, count_pending, save_vectors
 from paperfeed.store.papers import upsert_papers
 from paperfeed.store.schema import papers
 
@@ -23,7 +24,7 @@ def embedded(engine, sample_vectors):
         index_pending(conn)
         rows = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash)).all()
         save_vectors(conn, [(r.id, r.content_hash, sample_vectors[r.arxiv_id]) for r in rows])
-        return VectorIndex.load(conn)
+        return ExactIndex.load(conn)
 
 
 def test_vectors_are_unit_length_and_meaningful(minilm):
@@ -91,7 +92,7 @@ def test_new_versions_are_embedded_again(engine, minilm):
         assert count_pending(conn) == 1
     assert embed_pending(engine, minilm) == 1
     with engine.connect() as conn:
-        assert len(VectorIndex.load(conn)) == 1
+        assert len(ExactIndex.load(conn)) == 1
 
 
 def test_fusion_of_scaled_scores():

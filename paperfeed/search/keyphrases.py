@@ -17,8 +17,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperfeed.search.keyword import STOPWORDS, read_state, write_state
+from paperfeed.search.query import STOPWORDS
 from paperfeed.store.db import upsert
+from paperfeed.store.index_state import read_state, write_state
 from paperfeed.store.schema import paper_keywords, papers, word_df
 
 KEEP = 5
@@ -68,7 +69,7 @@ def candidates(title: str, abstract: str) -> Counter[str]:
     return counts
 
 
-def pick_keywords(title: str, abstract: str, df: dict[str, int], documents: int) -> list[str]:
+def pick_keyphrases(title: str, abstract: str, df: dict[str, int], documents: int) -> list[str]:
     """Return up to five keywords, best first, none contained in a better one."""
     found = candidates(title, abstract)
     idf = {w: math.log((documents + 1) / (df.get(w, 0) + 1)) + 1.0 for phrase in found for w in phrase.split()}
@@ -101,7 +102,7 @@ def _upsert_df(conn: Connection, increments: Counter[str]) -> None:
         conn.execute(stmt, [{"word": w[:64], "df": n} for w, n in items[start:start + 5000]])
 
 
-def index_keywords(conn: Connection, batch: int = 2000) -> int:
+def index_keyphrases(conn: Connection, batch: int = 2000) -> int:
     """Count the words of papers modified since the last run, then (re)pick their keywords; return how many.
 
     Run in a transaction. Two streamed passes, so memory stays flat at any size.
@@ -127,7 +128,7 @@ def index_keywords(conn: Connection, batch: int = 2000) -> int:
         df = dict(conn.execute(sa.select(word_df.c.word, word_df.c.df).where(word_df.c.word.in_(vocabulary))).all())
         conn.execute(paper_keywords.delete().where(paper_keywords.c.paper_id.in_([r.id for r in chunk])))
         values = [{"paper_id": r.id, "position": n, "keyword": k}
-                  for r in chunk for n, k in enumerate(pick_keywords(r.title, r.abstract, df, documents))]
+                  for r in chunk for n, k in enumerate(pick_keyphrases(r.title, r.abstract, df, documents))]
         if values:
             conn.execute(paper_keywords.insert(), values)
         done += len(chunk)
@@ -135,7 +136,7 @@ def index_keywords(conn: Connection, batch: int = 2000) -> int:
     return done
 
 
-def keywords_of(conn: Connection, paper_ids: list[int]) -> dict[int, list[str]]:
+def keyphrases_of(conn: Connection, paper_ids: list[int]) -> dict[int, list[str]]:
     """Return the keywords of these papers, best first."""
     if not paper_ids:
         return {}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from paperfeed.ingest import import_snapshot, load_sample
 from paperfeed.records import Author, PaperRecord
-from paperfeed.search.keyword import index_pending, keyword_search, rebuild
+from paperfeed.search.fulltext import index_pending, keyword_search, rebuild
 from paperfeed.search.query import parse_query
 from paperfeed.store.papers import upsert_papers
 from paperfeed.store.schema import papers
@@ -125,7 +125,7 @@ def test_the_index_follows_new_versions_and_reingest(engine):
 
 
 def test_hidden_papers_are_not_found(indexed):
-    from paperfeed.store.listings import get_paper, set_paper_hidden
+    from paperfeed.store.papers import get_paper, set_paper_hidden
 
     with indexed.begin() as conn:
         set_paper_hidden(conn, get_paper(conn, "2503.13423").id, True)
@@ -133,7 +133,7 @@ def test_hidden_papers_are_not_found(indexed):
 
 
 def test_highlights_keep_the_spaces_around_them():
-    from paperfeed.search.keyword import START, STOP, marked
+    from paperfeed.search.fulltext import START, STOP, marked
 
     assert str(marked(f"large language {START}models{STOP} (LLMs),\n  enabling {START}raw{STOP} <text>")) == (
         "large language <mark>models</mark> (LLMs), enabling <mark>raw</mark> &lt;text&gt;")

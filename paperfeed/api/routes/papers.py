@@ -1,0 +1,78 @@
+"""One paper: its JSON (Hugging Face compatible) and markdown page; submitting and upvoting with a token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.engine import Engine
+
+from paperfeed.api import models
+from paperfeed.api.errors import ERRORS, READ_TAGS, WRITE_ERRORS, WRITE_TAGS
+from paperfeed.api.inputs import SubmitIn
+from paperfeed.api.respond import json_response, paper_by_id
+from paperfeed.api.shapes import paper_info_json, paper_markdown
+from paperfeed.api.tokens import TokenUser
+from paperfeed.clock import now
+from paperfeed.deps import ArxivDep, EngineDep, SettingsDep, public_base
+from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.store.users import User
+from paperfeed.store.votes import toggle_vote, voted_papers
+from paperfeed.submissions import SubmitError, submit_paper
+
+router = APIRouter(tags=READ_TAGS, responses=ERRORS)
+write = APIRouter(tags=WRITE_TAGS, responses=WRITE_ERRORS)
+_ERROR_JSON = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+@router.get("/api/papers/{arxiv_id:path}", response_model=models.PaperInfo,
+            summary="One paper (Hugging Face compatible)")
+def paper_info(engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
+    with engine.connect() as conn:
+        paper = paper_by_id(conn, arxiv_id)
+        return json_response(paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])))
+
+
+@router.get("/papers/{arxiv_id:path}.md", response_class=PlainTextResponse,
+            summary="One paper as markdown (Hugging Face compatible)", responses={
+                200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "Markdown"},
+                **{code: {"content": _ERROR_JSON, "description": ERRORS[code]["description"]} for code in ERRORS}})
+def paper_markdown_page(request: Request, engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]
+                        ) -> PlainTextResponse:
+    with engine.connect() as conn:
+        paper = paper_by_id(conn, arxiv_id)
+    return PlainTextResponse(paper_markdown(paper, public_base(request)), media_type="text/markdown; charset=utf-8")
+
+
+@write.post("/api/papers", response_model=models.PaperInfo, status_code=201, summary="Submit a paper by its arXiv id")
+def submit(engine: EngineDep, settings: SettingsDep, arxiv: ArxivDep, user: TokenUser, body: SubmitIn) -> Response:
+    try:
+        key = submit_paper(engine, arxiv, settings, body.arxivId, user.id, now())
+    except SubmitError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    with engine.connect() as conn:
+        paper = paper_by_id(conn, key)
+        return json_response(paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])),
+                             status_code=201)
+
+
+@write.post("/api/papers/{arxiv_id:path}/upvote", response_model=models.VoteOut, summary="Upvote a paper")
+def upvote(engine: EngineDep, user: TokenUser, arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
+    return _vote(engine, user, arxiv_id, want=True)
+
+
+@write.delete("/api/papers/{arxiv_id:path}/upvote", response_model=models.VoteOut, summary="Take an upvote back")
+def unvote(engine: EngineDep, user: TokenUser, arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
+    return _vote(engine, user, arxiv_id, want=False)
+
+
+def _vote(engine: Engine, user: User, arxiv_id: str, want: bool) -> Response:
+    with engine.begin() as conn:
+        paper = paper_by_id(conn, arxiv_id)
+        voted = bool(voted_papers(conn, user.id, [paper.id]))
+        total = paper.upvotes
+        if voted != want:
+            voted, counted = toggle_vote(conn, user.id, paper.id, now())
+            total = paper.base_upvotes + counted
+    return json_response({"id": paper.arxiv_id, "upvoted": voted, "upvotes": total})

@@ -1,0 +1,69 @@
+"""Days, ISO weeks and months as readers write them in addresses: parsed and named in one place.
+
+The site's pages, the API, the digest and the CLI all read `2026-04-06`,
+`2026-W14` and `2026-04` through these functions, so a week is named the
+same way everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class DateError(ValueError):
+    """A day, week or month that cannot be read; the message says what was expected."""
+
+
+def parse_day(value: str) -> date:
+    """Return the day of an ISO date such as 2026-04-06."""
+    try:
+        return date.fromisoformat(value)
+    except (ValueError, TypeError) as exc:
+        raise DateError(f"{str(value)[:40]!r} is not a date like 2026-04-06.") from exc
+
+
+def parse_week(value: str) -> date:
+    """Return the Monday of an ISO week such as 2026-W14."""
+    m = _WEEK_RE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError as exc:
+        raise DateError(f"{value[:40]!r} is not a week like 2026-W14.") from exc
+
+
+def parse_month(value: str) -> date:
+    """Return the first day of a month such as 2026-04."""
+    m = _MONTH_RE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        return date(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError as exc:
+        raise DateError(f"{value[:40]!r} is not a month like 2026-04.") from exc
+
+
+def week_label(day: date) -> str:
+    """Return the ISO week a day falls in, as 2026-W14."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(day: date) -> date:
+    """Return the Monday of the ISO week a day falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def next_month(first: date) -> date:
+    """Return the first day of the month after the one `first` opens."""
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def month_last(first: date) -> date:
+    """Return the last day of the month `first` opens."""
+    return next_month(first) - timedelta(days=1)
