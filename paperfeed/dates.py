@@ -54,11 +54,6 @@ def week_label(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def week_monday(day: date) -> date:
-    """Return the Monday of the ISO week a day falls in."""
-    return day - timedelta(days=day.weekday())
-
-
 def next_month(first: date) -> date:
     """Return the first day of the month after the one `first` opens."""
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)

@@ -30,14 +30,6 @@ def _is_code(url: str) -> bool:
     return False
 
 
-def find_urls(text: str | None) -> list[str]:
-    """Return the http(s) URLs in a text, with trailing punctuation and TeX braces removed."""
-    if not text:
-        return []
-    # Hard wraps can split nothing useful, but \\url{…} and stray spaces are common.
-    return [u for u in (_clean(m.group(0)) for m in _URL_RE.finditer(text)) if 10 < len(u) <= MAX_URL]
-
-
 def find_links(comments: str | None, abstract: str | None) -> tuple[str | None, str | None]:
     """Return (code repository URL, project page URL) named in the comments or abstract, if any."""
     code = project = None

@@ -38,7 +38,6 @@ class Settings:
     page_cache_seconds: float = 10.0  # how long anonymous pages are reused (0: never)
     harvest_sets: str = "cs"  # OAI-PMH sets `paperfeed worker` harvests each day, comma-separated
     embed_after_ingest: int = 2000  # newest papers embedded right after an ingest; the rest by `paperfeed index`
-    chromium_path: str = "/usr/bin/chromium"  # used by the browser tests only
     smtp_host: str = ""  # where mail goes out; empty: mail is queued in the outbox but not sent
     smtp_port: int = 587
     smtp_tls: str = "starttls"  # starttls, ssl (implicit TLS, usually port 465) or none (a local relay)
@@ -58,7 +57,7 @@ class Settings:
             raw = env.get(f"PAPERFEED_{f.name.upper()}")
             if raw is None:
                 continue
-            kind = type(f.default)
+            kind: type = type(f.default)
             try:
                 values[f.name] = kind(raw)
             except ValueError as exc:

@@ -1,4 +1,4 @@
-from paperfeed.links import find_links, find_urls
+from paperfeed.links import find_links
 
 
 def test_code_repositories_in_comments_and_abstract():
@@ -19,5 +19,5 @@ def test_project_pages():
 
 
 def test_urls_lose_trailing_punctuation():
-    assert find_urls("(see https://a.example.org/x), and https://b.example.org/y.") == [
-        "https://a.example.org/x", "https://b.example.org/y"]
+    assert find_links("(code at https://github.com/a/x), and the project page (https://b.example.org/y).", None) == (
+        "https://github.com/a/x", "https://b.example.org/y")

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy.engine import Engine
 
@@ -101,7 +102,7 @@ def run_due(engine: Engine, settings: Settings, now: datetime, only: list[str] |
         with engine.connect() as conn:
             last = last_success(conn, name)
         if force or job.due(last.started_at if last else None, now):
-            outcomes[name] = run_job(engine, settings.data_dir, name, lambda job=job: job.work(engine, settings))
+            outcomes[name] = run_job(engine, settings.data_dir, name, partial(job.work, engine, settings))
     return outcomes
 
 

@@ -92,12 +92,12 @@ class Composer:
         """Return a paper's text and HTML blocks (cached: the same for every subscriber)."""
         block = self.papers.get(paper.id)
         if block is None:
-            ctx = {"p": paper, "css": CSS, "url": f"{self.base}/papers/{paper.arxiv_id}",
-                   "abstract": summary(paper.abstract, ABSTRACT_CHARS),
+            abstract = summary(paper.abstract, ABSTRACT_CHARS)
+            ctx = {"p": paper, "css": CSS, "url": f"{self.base}/papers/{paper.arxiv_id}", "abstract": abstract,
                    "abs_url": paper.abs_url or f"https://arxiv.org/abs/{paper.arxiv_id}",
                    "pdf_url": paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}"}
             text = _env.get_template("paper.txt").render(ctx, wrapped=textwrap.fill(
-                ctx["abstract"], 72, initial_indent="   ", subsequent_indent="   "))
+                abstract, 72, initial_indent="   ", subsequent_indent="   "))
             block = (text, Markup(_env.get_template("paper.html").render(ctx)))
             self.papers[paper.id] = block
         return block

@@ -120,12 +120,13 @@ def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: 
                 pools[_shape(s)] = candidates(conn, s.prefs, now)
     for s in todo:  # each reader's own picks (recommend/), computed only if stale
         if s.prefs.topic == "foryou" and _shape(s) not in pools:
-            chosen = current_picks(engine, s.user_id, now) if s.user_id else []
+            mine = current_picks(engine, s.user_id, now) if s.user_id else []
             with engine.connect() as conn:
-                pools[_shape(s)] = papers_by_ids(conn, [c.paper_id for c in chosen])
+                pools[_shape(s)] = papers_by_ids(conn, [c.paper_id for c in mine])
     bar = progress_bar(total=len(todo), desc="digests", unit="digest")
     for start in range(0, len(todo), BATCH):
-        messages, picked = [], []
+        messages: list[tuple[str, str, bytes, int | None]] = []
+        picked: list[tuple[int, list[int], str]] = []
         for s in todo[start:start + BATCH]:
             chosen = pick(pools[_shape(s)], sent[s.id], s.prefs.count)
             if not chosen:

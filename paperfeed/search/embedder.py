@@ -15,8 +15,12 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -65,7 +69,7 @@ class MiniLM:
     """The encoder: token ids in, one normalised 384-d vector per text out."""
 
     weights: dict[str, np.ndarray]
-    tokenizer: object  # tokenizers.Tokenizer
+    tokenizer: Tokenizer
     heads: int = 12
     layers: int = 6
 

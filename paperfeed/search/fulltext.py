@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -119,8 +120,9 @@ def _stages(q: Query) -> list[str]:
     return ["all", "title", "any"] if len(_words(q)) > 1 else ["any"]
 
 
-def query_filters(q: Query) -> list:  # type: ignore[type-arg]
-    where = [papers.c.hidden.is_(False)]
+def query_filters(q: Query) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions a query's filters (and hiding) put on papers."""
+    where: list[sa.ColumnElement[bool]] = [papers.c.hidden.is_(False)]
     if q.after:
         where.append(papers.c.listed_on >= q.after)
     if q.before:
@@ -182,8 +184,8 @@ def _sqlite_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, 
 
 def _pg_tsquery(q: Query, stage: str = "any"):  # type: ignore[no-untyped-def]
     """Return the tsquery of one stage (see keyword_ranked): all words, any word in titles, any word."""
-    parts = [sa.func.phraseto_tsquery("english", " ".join(p)) for p in q.phrases]
-    alternatives = None
+    parts: list[sa.ColumnElement[Any]] = [sa.func.phraseto_tsquery("english", " ".join(p)) for p in q.phrases]
+    alternatives: sa.ColumnElement[Any] | None = None
     for w in _words(q):
         term = sa.func.plainto_tsquery("english", w)
         joiner = "&&" if stage == "all" else "||"
@@ -206,9 +208,9 @@ def _pg_stage(conn: Connection, q: Query, stage: str, limit: int) -> list[tuple[
     tsq = _pg_tsquery(q, stage)
     if tsq is None:
         return []
-    vector = sa.literal_column("papers.search_vector")
+    vector: sa.ColumnClause[Any] = sa.literal_column("papers.search_vector")
     # The title stage matches on the title's own tsvector (migration 0009): its GIN index knows titles.
-    matched = sa.literal_column("papers.title_vector" if stage == "title" else "papers.search_vector")
+    matched: sa.ColumnClause[Any] = sa.literal_column("papers.title_vector" if stage == "title" else "papers.search_vector")
     weights = f"{{0.1, {ABSTRACT_WEIGHT / TITLE_WEIGHT}, {AUTHORS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
     # ts_rank, not ts_rank_cd: on the judged queries (bench/quality.py --postgres) cover density
     # ranked long abstracts full of common words first: nDCG@10 0.548 against 0.687 (FTS5's bm25: 0.689).

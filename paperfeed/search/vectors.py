@@ -16,6 +16,7 @@ one protocol, `VectorIndex` (`search`, `vector_of`, `len`), behind which stand:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,7 +91,7 @@ def fill_pgvector(conn: Connection, ids: list[int] | None = None) -> int:
     return done
 
 
-def _chunks(rows: list, size: int):  # type: ignore[no-untyped-def]
+def _chunks(rows: Sequence[sa.Row], size: int) -> Iterator[Sequence[sa.Row]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 

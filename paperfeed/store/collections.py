@@ -49,7 +49,7 @@ def create_collection(conn: Connection, user_id: int, name: str, description: st
         raise CommunityError(f"A description has at most {MAX_DESCRIPTION} characters.")
     return int(conn.execute(collections.insert().values(
         user_id=user_id, name=name, description=description.strip(), is_public=is_public, created_at=now)
-    ).inserted_primary_key[0])
+    ).inserted_primary_key[0])  # type: ignore[index]
 
 
 def get_collection(conn: Connection, collection_id: int) -> Collection | None:

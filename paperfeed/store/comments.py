@@ -56,7 +56,7 @@ def add_comment(conn: Connection, paper_id: int, user_id: int, body: str, now: d
             parent_id = parent.parent_id  # a reply to a reply joins the same thread
     comment_id = conn.execute(comments.insert().values(
         paper_id=paper_id, user_id=user_id, parent_id=parent_id, body=body, created_at=now)
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     conn.execute(papers.update().where(papers.c.id == paper_id)
                  .values(comment_count=papers.c.comment_count + 1))
     return int(comment_id)

@@ -31,7 +31,7 @@ def _run(row: sa.Row) -> JobRun:
 
 def start_run(conn: Connection, job: str, worker: str, now: datetime) -> int:
     return int(conn.execute(job_runs.insert().values(job=job, started_at=now, outcome="running", worker=worker))
-               .inserted_primary_key[0])
+               .inserted_primary_key[0])  # type: ignore[index]
 
 
 def finish_run(conn: Connection, run_id: int, outcome: str, detail: str, now: datetime) -> None:

@@ -126,7 +126,7 @@ def store_stats(conn: Connection, top: int = 10) -> StoreStats:
     total, first, last = conn.execute(
         sa.select(sa.func.count(), sa.func.min(papers.c.listed_on), sa.func.max(papers.c.listed_on))
     ).one()
-    by_source = dict(conn.execute(sa.select(papers.c.source, sa.func.count()).group_by(papers.c.source)).all())
+    by_source: dict[str, int] = dict(conn.execute(sa.select(papers.c.source, sa.func.count()).group_by(papers.c.source)).all())
     cats = conn.execute(
         sa.select(papers.c.primary_category, sa.func.count().label("n"))
         .where(papers.c.primary_category.is_not(None))

@@ -231,9 +231,9 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
         )
         conn.execute(stmt, updates)
         counts.updated += len(updates)
-        ids = [r["_id"] for r in updates]
-        conn.execute(paper_authors.delete().where(paper_authors.c.paper_id.in_(ids)))
-        conn.execute(paper_categories.delete().where(paper_categories.c.paper_id.in_(ids)))
+        updated_ids = [r["_id"] for r in updates]
+        conn.execute(paper_authors.delete().where(paper_authors.c.paper_id.in_(updated_ids)))
+        conn.execute(paper_categories.delete().where(paper_categories.c.paper_id.in_(updated_ids)))
         if lookups:
             _write_lookups(conn, [(r["_id"], r) for r in updates])
     return counts

@@ -86,7 +86,7 @@ def check_preferences(frequency: str, topic: str, categories: str | list[str] | 
 
 
 def _subscription(row: sa.Row) -> Subscription:
-    prefs = Preferences(row.frequency, row.topic, tuple(row.categories or ()), row.count, row.send_hour, row.timezone)
+    prefs = Preferences(row.frequency, row.topic, tuple(row.categories or ()), row._mapping["count"], row.send_hour, row.timezone)
     return Subscription(row.id, row.email, row.user_id, prefs, row.confirmed_at, row.unsubscribed_at,
                         row.stopped_at, row.bounces)
 

@@ -56,7 +56,7 @@ def create_user(conn: Connection, username: str, password_hash: str, now: dateti
         with conn.begin_nested():
             user_id = conn.execute(users.insert().values(
                 username=name, display_name=display, password_hash=password_hash, is_admin=is_admin,
-                created_at=now)).inserted_primary_key[0]
+                created_at=now)).inserted_primary_key[0]  # type: ignore[index]
     except sa.exc.IntegrityError as exc:
         raise AccountError(f"The username {name!r} is taken.") from exc
     return User(user_id, name, display, is_admin)

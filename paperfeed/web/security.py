@@ -14,7 +14,6 @@ from paperfeed.settings import Settings, signing_secret
 
 SESSION_COOKIE = "pf_session"
 CSRF_COOKIE = "pf_csrf"
-CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 # Sign-in limits, counted in the store so that they hold across workers.

@@ -82,7 +82,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    path = Settings.from_env().chromium_path
+    path = os.environ.get("PAPERFEED_CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(path):
         message = f"Chromium not found at {path}: apt-get install chromium (or set PAPERFEED_CHROMIUM_PATH)"
         if os.environ.get("PAPERFEED_REQUIRE_BROWSER"):
