@@ -45,16 +45,28 @@ app = Starlette(routes=[Route("/", hello)])
 
 def main() -> None:
     args, workdir, url = server_bench_setup(__doc__)
-    bare_url, servers, procs = start_servers(workdir, url, BARE_APP, "bare_json",
-                                             PAPERFEED_API_REQUESTS_PER_MINUTE="1000000000")
+    bare_url, servers, procs = start_servers(
+        workdir, url, BARE_APP, "bare_json", PAPERFEED_API_REQUESTS_PER_MINUTE="1000000000"
+    )
     try:
         latest = httpx.get(servers["uncached"] + "/api/daily_papers?limit=1").json()[0]
         day = latest["publishedAt"][:10]
         word = latest["title"].split()[0].lower()
-        paths = ["/api/daily_papers", f"/api/daily_papers?date={day}", f"/api/papers/search?q={word}",
-                 f"/api/papers/{latest['paper']['id']}"]
-        report(args, bare_url, "bare Starlette JSON", servers, paths,
-               lambda path: path.split("?")[0] + ("?" + path.split("?")[1][:12] if "?" in path else ""), 44)
+        paths = [
+            "/api/daily_papers",
+            f"/api/daily_papers?date={day}",
+            f"/api/papers/search?q={word}",
+            f"/api/papers/{latest['paper']['id']}",
+        ]
+        report(
+            args,
+            bare_url,
+            "bare Starlette JSON",
+            servers,
+            paths,
+            lambda path: path.split("?")[0] + ("?" + path.split("?")[1][:12] if "?" in path else ""),
+            44,
+        )
     finally:
         stop_all(procs)
 

@@ -43,8 +43,9 @@ NOW = datetime(2026, 4, 6, 7, 0)
 
 
 def start_sink(port: int) -> subprocess.Popen:
-    sink = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-                             "-c", "aiosmtpd.handlers.Sink"])
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"]
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -63,13 +64,25 @@ def prepare(settings: Settings, n: int):  # type: ignore[no-untyped-def]
     with engine.begin() as conn:
         ids = conn.execute(sa.select(papers.c.id)).scalars().all()
         for paper_id in ids:
-            conn.execute(papers.update().where(papers.c.id == paper_id).values(
-                listed_on=NOW.date() - timedelta(days=paper_id % 6), base_upvotes=(paper_id * 7) % 13))
+            conn.execute(
+                papers.update()
+                .where(papers.c.id == paper_id)
+                .values(listed_on=NOW.date() - timedelta(days=paper_id % 6), base_upvotes=(paper_id * 7) % 13)
+            )
         categories = ["cs.CL", "cs.LG", "cs.CV", "cs.AI"]
-        rows = [{"email": f"reader{i}@example.org", "frequency": "daily",
-                 "topic": "trending" if i % 2 else "categories",
-                 "categories": [] if i % 2 else [categories[i % 4], categories[(i + 1) % 4]], "count": 10,
-                 "created_at": NOW, "confirmed_at": NOW, "bounces": 0} for i in range(n)]
+        rows = [
+            {
+                "email": f"reader{i}@example.org",
+                "frequency": "daily",
+                "topic": "trending" if i % 2 else "categories",
+                "categories": [] if i % 2 else [categories[i % 4], categories[(i + 1) % 4]],
+                "count": 10,
+                "created_at": NOW,
+                "confirmed_at": NOW,
+                "bounces": 0,
+            }
+            for i in range(n)
+        ]
         conn.execute(subscriptions.insert(), rows)
     return engine
 
@@ -82,9 +95,16 @@ def main() -> None:
     n = args.subscribers
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        settings = Settings(database_url=args.database or f"sqlite:///{Path(tmp) / 'bench.db'}", data_dir=tmp,
-                            secret_key="bench-" + "k" * 40, site_url="https://papers.example.org",
-                            smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none", mail_from="digest@example.org")
+        settings = Settings(
+            database_url=args.database or f"sqlite:///{Path(tmp) / 'bench.db'}",
+            data_dir=tmp,
+            secret_key="bench-" + "k" * 40,
+            site_url="https://papers.example.org",
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_tls="none",
+            mail_from="digest@example.org",
+        )
         engine = prepare(settings, n)
         sink = start_sink(port)
         try:
@@ -95,8 +115,7 @@ def main() -> None:
             t2 = time.perf_counter()
             assert plan.queued == n and report.sent == n, (plan, report)
             with engine.connect() as conn:
-                messages = [bytes(m) for m in conn.execute(sa.select(outbox.c.message).order_by(outbox.c.id))
-                            .scalars()]
+                messages = [bytes(m) for m in conn.execute(sa.select(outbox.c.message).order_by(outbox.c.id)).scalars()]
                 size = sum(len(m) for m in messages) / len(messages)
             t3 = time.perf_counter()
             with smtplib.SMTP("127.0.0.1", port) as smtp:

@@ -27,38 +27,56 @@ from pathlib import Path
 
 import orjson
 
-CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "cs.AI", "stat.ML", "math.OC", "hep-th", "quant-ph", "astro-ph.CO",
-              "cond-mat.mes-hall", "math.PR", "eess.SP", "q-bio.NC", "physics.optics", "econ.EM"]
+CATEGORIES = [
+    "cs.CL",
+    "cs.LG",
+    "cs.CV",
+    "cs.AI",
+    "stat.ML",
+    "math.OC",
+    "hep-th",
+    "quant-ph",
+    "astro-ph.CO",
+    "cond-mat.mes-hall",
+    "math.PR",
+    "eess.SP",
+    "q-bio.NC",
+    "physics.optics",
+    "econ.EM",
+]
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
-    vocab = [
-        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 11))) for _ in range(20000)
-    ]
+    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 11))) for _ in range(20000)]
     surnames = [w.capitalize() for w in vocab[:5000]]
     start = datetime(2007, 4, 1, tzinfo=UTC)
     with open(path, "wb") as f:
         for i in range(n):
             created = start + timedelta(minutes=10 * i + rng.randint(0, 9))
             month = created.strftime("%y%m")
-            versions = [{"version": f"v{k + 1}",
-                         "created": format_datetime(created + timedelta(days=30 * k), usegmt=True)}
-                        for k in range(rng.choice((1, 1, 1, 2, 2, 3)))]
-            authors = [[rng.choice(surnames), f"{rng.choice('ABCDEFGHJKLMNPRS')}. {rng.choice(surnames)}", ""]
-                       for _ in range(rng.randint(1, 30))]
+            versions = [
+                {"version": f"v{k + 1}", "created": format_datetime(created + timedelta(days=30 * k), usegmt=True)}
+                for k in range(rng.choice((1, 1, 1, 2, 2, 3)))
+            ]
+            authors = [
+                [rng.choice(surnames), f"{rng.choice('ABCDEFGHJKLMNPRS')}. {rng.choice(surnames)}", ""]
+                for _ in range(rng.randint(1, 30))
+            ]
             obj = {
                 "id": f"{month}.{i % 100000:05d}",
                 "submitter": " ".join(authors[0][1:2] + authors[0][:1]),
                 "authors": ", ".join(f"{a[1]} {a[0]}" for a in authors),
                 "title": " ".join(rng.choices(vocab, k=rng.randint(6, 14))).capitalize(),
                 "comments": f"{rng.randint(4, 40)} pages" if rng.random() < 0.6 else None,
-                "journal-ref": None, "doi": f"10.{rng.randint(1000, 9999)}/x.{i}" if rng.random() < 0.3 else None,
+                "journal-ref": None,
+                "doi": f"10.{rng.randint(1000, 9999)}/x.{i}" if rng.random() < 0.3 else None,
                 "report-no": None,
                 "categories": " ".join(rng.sample(CATEGORIES, rng.randint(1, 4))),
                 "license": "http://creativecommons.org/licenses/by/4.0/",
-                "abstract": "  " + "\n".join(" ".join(rng.choices(vocab, k=10))
-                                             for _ in range(rng.randint(15, 25))) + "\n",
+                "abstract": "  "
+                + "\n".join(" ".join(rng.choices(vocab, k=10)) for _ in range(rng.randint(15, 25)))
+                + "\n",
                 "versions": versions,
                 "update_date": created.date().isoformat(),
                 "authors_parsed": authors,
@@ -78,8 +96,9 @@ def baseline(path: Path) -> tuple[int, float]:
 def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Return (seconds, peak RSS in KiB, first line printed) of one `paperfeed` command."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperfeed", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
     out = proc.stdout.read().decode() if proc.stdout else ""
@@ -100,8 +119,10 @@ def main() -> None:
     if not path.exists():
         t0 = time.perf_counter()
         generate(path, args.records)
-        print(f"generated {args.records:,} records ({path.stat().st_size / 1e6:,.0f} MB) "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {args.records:,} records ({path.stat().st_size / 1e6:,.0f} MB) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
     url = args.database or f"sqlite:///{workdir / f'bench-{args.records}-{os.getpid()}.db'}"
     n, parse_s = baseline(path)
     env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "CI": "1"}
@@ -115,8 +136,10 @@ def main() -> None:
     print(f"import into the store:             {n / secs:10,.0f} records/s  ({secs:.1f} s)")
     print(f"ratio import / baseline:           {parse_s / secs:10.2f}")
     print(f"peak memory of the import:         {rss_kib / 1024:10,.0f} MiB")
-    print(f"keyword index build afterwards:    {n / index_s:10,.0f} records/s  ({index_s:.1f} s, "
-          f"peak {index_rss / 1024:,.0f} MiB)")
+    print(
+        f"keyword index build afterwards:    {n / index_s:10,.0f} records/s  ({index_s:.1f} s, "
+        f"peak {index_rss / 1024:,.0f} MiB)"
+    )
     print(f"summary: {summary}")
 
 

@@ -66,8 +66,12 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
     """Return (requests/s, p50 ms, p99 ms) from one wrk run."""
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def pct(p: str) -> float:
@@ -84,9 +88,22 @@ def start_bare(workdir: Path, source: str, module: str) -> tuple[subprocess.Pope
     """Serve a bare Starlette app (the baseline) with the same uvicorn; return it and its address."""
     (workdir / f"{module}.py").write_text(source)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", f"{module}:app", "--port", str(port),
-                             "--no-access-log", "--log-level", "warning"], cwd=workdir,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{module}:app",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_for(url + "/", proc)
     return proc, url
@@ -95,10 +112,12 @@ def start_bare(workdir: Path, source: str, module: str) -> tuple[subprocess.Pope
 def start_paperfeed(db_url: str, data_dir: str, workers: int = 1, **env: str) -> tuple[subprocess.Popen, str]:
     """Run `paperfeed serve` on the store (PAPERFEED_* settings in `env`); return it and its address."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers",
-                             str(workers), "--no-access-log"],
-                            env={**os.environ, "PAPERFEED_DATABASE_URL": db_url, "PAPERFEED_DATA_DIR": data_dir,
-                                 **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
+        env={**os.environ, "PAPERFEED_DATABASE_URL": db_url, "PAPERFEED_DATA_DIR": data_dir, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_for(url + "/healthz", proc)
     return proc, url
@@ -122,16 +141,23 @@ def build_store(workdir: Path, records: int) -> str:
     if not snapshot.exists():
         generate(snapshot, records)
     env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "CI": "1"}
-    subprocess.run([sys.executable, "-m", "paperfeed", "ingest", "snapshot", "--no-index", str(snapshot)], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "paperfeed", "ingest", "snapshot", "--no-index", str(snapshot)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     # The keyword index and keywords, but no embeddings: synthetic texts have no meaning to embed.
-    subprocess.run([sys.executable, "-m", "paperfeed", "index", "--limit", "0"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "paperfeed", "index", "--limit", "0"], env=env, check=True, capture_output=True
+    )
     import sqlite3
 
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE papers SET base_upvotes = abs(random()) % 60 "
-                 "WHERE listed_on >= date((SELECT max(listed_on) FROM papers), '-14 days')")
+    conn.execute(
+        "UPDATE papers SET base_upvotes = abs(random()) % 60 "
+        "WHERE listed_on >= date((SELECT max(listed_on) FROM papers), '-14 days')"
+    )
     conn.commit()
     conn.close()
     return url
@@ -155,8 +181,9 @@ def server_bench_setup(doc: str) -> tuple[argparse.Namespace, Path, str]:
     return args, workdir, url
 
 
-def start_servers(workdir: Path, url: str, bare_source: str, bare_module: str,
-                  **env: str) -> tuple[str, dict[str, str], list[subprocess.Popen]]:
+def start_servers(
+    workdir: Path, url: str, bare_source: str, bare_module: str, **env: str
+) -> tuple[str, dict[str, str], list[subprocess.Popen]]:
     """Start the bare baseline and paperfeed with its page cache on ("cached") and off ("uncached")."""
     procs: list[subprocess.Popen] = []
     try:
@@ -172,8 +199,15 @@ def start_servers(workdir: Path, url: str, bare_source: str, bare_module: str,
     return bare_url, servers, procs
 
 
-def report(args: argparse.Namespace, bare_url: str, bare_label: str, servers: dict[str, str], paths: list[str],
-           name_of: Callable[[str], str], width: int) -> None:
+def report(
+    args: argparse.Namespace,
+    bare_url: str,
+    bare_label: str,
+    servers: dict[str, str],
+    paths: list[str],
+    name_of: Callable[[str], str],
+    width: int,
+) -> None:
     """wrk the baseline, then every path on each server; print req/s, p50, p99 and the ratio to the baseline."""
     bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
     print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
@@ -192,8 +226,15 @@ def main() -> None:
     try:
         front = httpx.get(servers["uncached"] + "/").text
         paper = re.search(r'href="(/papers/[^"#]+)"', front).group(1)
-        report(args, bare_url, "bare Starlette", servers, ["/", "/trending", paper],
-               lambda path: path if len(path) < 22 else "/papers/…", 34)
+        report(
+            args,
+            bare_url,
+            "bare Starlette",
+            servers,
+            ["/", "/trending", paper],
+            lambda path: path if len(path) < 22 else "/papers/…",
+            34,
+        )
     finally:
         stop_all(procs)
 

@@ -112,8 +112,10 @@ def measure(url: str, snapshot: Path, workdir: Path) -> None:
         recall = sum(s[1] for s in scores) / len(scores)
         means[name] = ndcg
         print(f"{name:10} {ndcg:8.3f} {recall:10.3f}")
-    print(f"\nhybrid - keyword nDCG@10: {means['hybrid'] - means['keyword']:+.3f}; "
-          f"hybrid - semantic: {means['hybrid'] - means['semantic']:+.3f}")
+    print(
+        f"\nhybrid - keyword nDCG@10: {means['hybrid'] - means['keyword']:+.3f}; "
+        f"hybrid - semantic: {means['hybrid'] - means['semantic']:+.3f}"
+    )
 
 
 if __name__ == "__main__":

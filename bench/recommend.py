@@ -118,10 +118,20 @@ def main() -> None:
         print(f"embedded {embedded} papers in {time.perf_counter() - t0:.0f} s")
 
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(papers.c.id, papers.c.title, papers.c.abstract, papers.c.categories,
-                                      papers.c.listed_on, papers.c.base_upvotes)).all()
-    topics = {name: {r.id for r in rows if re.search(pattern, f"{r.title} {r.abstract}", re.I)}
-              for name, pattern in TOPICS.items()}
+        rows = conn.execute(
+            sa.select(
+                papers.c.id,
+                papers.c.title,
+                papers.c.abstract,
+                papers.c.categories,
+                papers.c.listed_on,
+                papers.c.base_upvotes,
+            )
+        ).all()
+    topics = {
+        name: {r.id for r in rows if re.search(pattern, f"{r.title} {r.abstract}", re.I)}
+        for name, pattern in TOPICS.items()
+    }
     topics = {name: ids for name, ids in topics.items() if len(ids) >= MIN_TOPIC}
     newest_first = [r.id for r in sorted(rows, key=lambda r: (r.listed_on, r.id), reverse=True)]
     most_upvoted = [r.id for r in sorted(rows, key=lambda r: (r.base_upvotes, r.listed_on, r.id), reverse=True)]
@@ -152,8 +162,7 @@ def main() -> None:
             for method, ranked in runs.items():
                 scores[method].append((precision_at(ranked, held_out), ndcg_at(ranked, held_out)))
     readers = len(scores["personal"])
-    print(f"\n{readers} simulated readers over {len(topics)} topics ({', '.join(sorted(topics))}), "
-          f"{len(rows)} papers")
+    print(f"\n{readers} simulated readers over {len(topics)} topics ({', '.join(sorted(topics))}), {len(rows)} papers")
     print(f"{'method':12} {'P@10':>7} {'nDCG@10':>8}")
     means = {}
     for method, values in scores.items():
@@ -163,8 +172,10 @@ def main() -> None:
         print(f"{method:12} {p:7.3f} {nd:8.3f}")
     best = max(means["categories"][1], means["trending"][1])
     print(f"\npersonal - best baseline nDCG@10: {means['personal'][1] - best:+.3f}")
-    print(f"compute_picks on this store (signals, vectors from the store, train, score, reasons): "
-          f"p50 {statistics.median(timings) * 1000:.1f} ms")
+    print(
+        f"compute_picks on this store (signals, vectors from the store, train, score, reasons): "
+        f"p50 {statistics.median(timings) * 1000:.1f} ms"
+    )
     p50, p99 = speed()
     print(f"train on 200+20+300 and score 10,000 candidates: p50 {p50:.1f} ms, p99 {p99:.1f} ms (goal: < 200 ms)")
 

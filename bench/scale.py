@@ -41,14 +41,24 @@ def start_postgres(root: Path) -> tuple[str, list[str]]:
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", free_port()
     if not data.exists():
-        subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
-                        "--encoding=UTF8"], check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c shared_buffers=4GB -c max_connections=300 "
-            "-c maintenance_work_mem=4GB -c max_parallel_maintenance_workers=1 -c synchronous_commit=off")
-    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts,
-                    "start"], check=True, capture_output=True)
-    subprocess.run([*prefix, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                    "paperfeed"], capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres", "--encoding=UTF8"],
+            check=True,
+            capture_output=True,
+        )
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c shared_buffers=4GB -c max_connections=300 "
+        "-c maintenance_work_mem=4GB -c max_parallel_maintenance_workers=1 -c synchronous_commit=off"
+    )
+    subprocess.run(
+        [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts, "start"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*prefix, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "paperfeed"],
+        capture_output=True,
+    )
     stop = [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/paperfeed", stop
 
@@ -85,33 +95,57 @@ def fill_postgres(url: str, snapshot: Path, sqlite_url: str) -> None:
         if not has_pgvector(conn):
             raise SystemExit("this PostgreSQL has no pgvector: run scripts/install-pgvector")
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "paperfeed", "ingest", "snapshot", "--no-index", str(snapshot)],
-                   env={**os.environ, "PAPERFEED_DATABASE_URL": url, "CI": "1"}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "paperfeed", "ingest", "snapshot", "--no-index", str(snapshot)],
+        env={**os.environ, "PAPERFEED_DATABASE_URL": url, "CI": "1"},
+        check=True,
+        capture_output=True,
+    )
     print(f"postgresql: corpus loaded in {time.perf_counter() - t0:.0f} s")
     lite = make_engine(sqlite_url)
     t0 = time.perf_counter()
     with lite.connect() as src, pg.begin() as dst:
         ids = dict(dst.execute(sa.select(papers.c.arxiv_id, papers.c.id)).all())
         dst.exec_driver_sql("DROP INDEX IF EXISTS ix_embeddings_embedding")  # built once, after the load
-        rows = src.execute(sa.select(papers.c.arxiv_id, papers.c.content_hash, embeddings.c.model,
-                                     embeddings.c.vector, embeddings.c.embedded_at)
-                           .join(embeddings, embeddings.c.paper_id == papers.c.id)).all()
+        rows = src.execute(
+            sa.select(
+                papers.c.arxiv_id,
+                papers.c.content_hash,
+                embeddings.c.model,
+                embeddings.c.vector,
+                embeddings.c.embedded_at,
+            ).join(embeddings, embeddings.c.paper_id == papers.c.id)
+        ).all()
         for start in range(0, len(rows), 5000):
-            dst.execute(embeddings.insert(), [
-                {"paper_id": ids[r.arxiv_id], "model": r.model, "content_hash": r.content_hash, "vector": r.vector,
-                 "embedded_at": r.embedded_at} for r in rows[start:start + 5000] if r.arxiv_id in ids])
+            dst.execute(
+                embeddings.insert(),
+                [
+                    {
+                        "paper_id": ids[r.arxiv_id],
+                        "model": r.model,
+                        "content_hash": r.content_hash,
+                        "vector": r.vector,
+                        "embedded_at": r.embedded_at,
+                    }
+                    for r in rows[start : start + 5000]
+                    if r.arxiv_id in ids
+                ],
+            )
         fill_pgvector(dst)
     print(f"postgresql: {len(rows):,} vectors copied in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
     with pg.begin() as conn:
         conn.exec_driver_sql("SET maintenance_work_mem = '4GB'")
-        conn.exec_driver_sql("CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
-                             "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)")
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
+            "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)"
+        )
     print(f"postgresql: pgvector HNSW index built in {time.perf_counter() - t0:.0f} s")
 
 
-def hybrid_latency(url: str, data_dir: str, files: Path, cold: list[str], warm_up: list[str],
-                   warm: list[str]) -> tuple[float, float, float, float]:
+def hybrid_latency(
+    url: str, data_dir: str, files: Path, cold: list[str], warm_up: list[str], warm: list[str]
+) -> tuple[float, float, float, float]:
     """p50 and p99 of hybrid search, in ms: first for `cold` queries (the first ones after start), then
     for `warm` ones: fresh queries asked once the store's `files` have been read and `warm_up` asked."""
     from paperfeed.search.embedder import default_model
@@ -153,8 +187,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workdir", default="")
-    parser.add_argument("--cold", action="store_true",
-                        help="drop the OS page cache before each backend's first queries (needs root)")
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the OS page cache before each backend's first queries (needs root)"
+    )
     args = parser.parse_args()
     if args.cold and os.geteuid() != 0:
         raise SystemExit("--cold drops the OS page cache: run as root")
@@ -181,11 +216,14 @@ def main() -> None:
         with lite.connect() as conn:
             vocab = [w for (t,) in conn.exec_driver_sql("SELECT title FROM papers LIMIT 2000") for w in t.split()]
         texts = [" ".join(rng.choice(vocab, size=rng.integers(2, 5))) for _ in range(4 * args.queries)]
-        cold, warm_up, warm = texts[:args.queries], texts[args.queries:-args.queries], texts[-args.queries:]
+        cold, warm_up, warm = texts[: args.queries], texts[args.queries : -args.queries], texts[-args.queries :]
         print(f"\n{args.queries} hybrid queries (top 20, highlighted) over {args.records:,} papers, one process:")
-        print("cold = the first queries after start" + (", the OS page cache dropped and PostgreSQL restarted"
-                                                        if args.cold else ""),
-              f"; warm = fresh queries once the store's files were read and {len(warm_up)} others asked", sep="")
+        print(
+            "cold = the first queries after start"
+            + (", the OS page cache dropped and PostgreSQL restarted" if args.cold else ""),
+            f"; warm = fresh queries once the store's files were read and {len(warm_up)} others asked",
+            sep="",
+        )
         print(f"{'backend':34} {'cold p50':>9} {'cold p99':>9} {'warm p50':>9} {'warm p99':>9}")
         for name in ("embedded (SQLite, HNSW file)", "postgresql + pgvector"):
             postgres = name.startswith("postgresql")
@@ -194,18 +232,27 @@ def main() -> None:
                 drop_page_cache()
                 if postgres:
                     pg_url, stop = start_postgres(workdir / f"pg-{args.records}")
-            url, folder, files = ((pg_url, str(workdir / "pg-data-dir"), workdir / f"pg-{args.records}" / "data")
-                                  if postgres else (sqlite_url, data_dir, workdir / f"pages-{args.records}.db"))
+            url, folder, files = (
+                (pg_url, str(workdir / "pg-data-dir"), workdir / f"pg-{args.records}" / "data")
+                if postgres
+                else (sqlite_url, data_dir, workdir / f"pages-{args.records}.db")
+            )
             figures = hybrid_latency(url, folder, files, cold, warm_up, warm)
             print(f"{name:34} " + " ".join(f"{f:9.2f}" for f in figures))
 
-        print(f"\nthe daily page against PostgreSQL, page cache off, 32 connections, {args.rounds} rounds of "
-              f"{args.seconds} s taking turns (this machine's speed drifts): median req/s, range, p50/p99 ms")
+        print(
+            f"\nthe daily page against PostgreSQL, page cache off, 32 connections, {args.rounds} rounds of "
+            f"{args.seconds} s taking turns (this machine's speed drifts): median req/s, range, p50/p99 ms"
+        )
         servers = {}
         for workers in (1, 2, 4):
-            proc, servers[workers] = start_paperfeed(pg_url, str(workdir / "pg-data-dir"), workers,
-                                                     PAPERFEED_PAGE_CACHE_SECONDS="0",
-                                                     PAPERFEED_SECRET_KEY="bench-" + "k" * 40)
+            proc, servers[workers] = start_paperfeed(
+                pg_url,
+                str(workdir / "pg-data-dir"),
+                workers,
+                PAPERFEED_PAGE_CACHE_SECONDS="0",
+                PAPERFEED_SECRET_KEY="bench-" + "k" * 40,
+            )
             procs.append(proc)
             wrk(servers[workers] + "/", 5, 32)  # every worker warm
         runs: dict[int, list[tuple[float, float, float]]] = {w: [] for w in servers}
@@ -217,8 +264,10 @@ def main() -> None:
         for workers, found in runs.items():
             rps, p50s, p99s = zip(*found, strict=True)
             mid = statistics.median(rps)
-            print(f"{workers:<8} {mid:9.0f} {min(rps):5.0f}–{max(rps):<5.0f} {statistics.median(p50s):8.2f} "
-                  f"{statistics.median(p99s):8.2f} {mid / one:6.2f}")
+            print(
+                f"{workers:<8} {mid:9.0f} {min(rps):5.0f}–{max(rps):<5.0f} {statistics.median(p50s):8.2f} "
+                f"{statistics.median(p99s):8.2f} {mid / one:6.2f}"
+            )
     finally:
         stop_all(procs)
         subprocess.run(stop, capture_output=True)

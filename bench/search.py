@@ -62,7 +62,7 @@ def synthetic_vectors(engine, dim: int, seed: int = 3) -> np.ndarray:  # type: i
         rows = conn.execute(sa.select(papers.c.id, papers.c.content_hash)).all()
     now = datetime.now(UTC).replace(tzinfo=None)
     for start in range(0, len(rows), 20_000):
-        chunk = rows[start:start + 20_000]
+        chunk = rows[start : start + 20_000]
         v = centres[rng.integers(0, CENTRES, len(chunk))] + 0.35 * rng.normal(size=(len(chunk), dim)) / np.sqrt(dim)
         v = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
         with engine.begin() as conn:
@@ -150,20 +150,29 @@ def main() -> None:
             timings["hybrid"].append(time.perf_counter() - t0)
     print(f"\n{args.records:,} papers, {args.queries} queries of 2-4 words, one process on 2 cores")
     print(f"{'':34} {'p50 ms':>8} {'p99 ms':>8}")
-    names = {"keyword": "keyword (top 100)", "embed": "query embedding", "exact": "exact numpy search",
-             "ann": "HNSW search (top 100)", "semantic": "semantic (embedding + HNSW)",
-             "hybrid": "hybrid (both at once + fusion + page)"}
+    names = {
+        "keyword": "keyword (top 100)",
+        "embed": "query embedding",
+        "exact": "exact numpy search",
+        "ann": "HNSW search (top 100)",
+        "semantic": "semantic (embedding + HNSW)",
+        "hybrid": "hybrid (both at once + fusion + page)",
+    }
     for key, label in names.items():
         p50, p99 = percentiles(timings[key])
         print(f"{label:34} {p50:8.2f} {p99:8.2f}")
     speedup = statistics.median(timings["exact"]) / statistics.median(timings["ann"])
     print(f"\nHNSW recall@10 against exact: {statistics.mean(recalls):.3f}; HNSW {speedup:.1f}x faster than exact")
-    print(f"HNSW {'update' if args.reuse_index else 'build'} {build:.0f} s, load {load_ann:.1f} s; "
-          f"exact matrix load {load_exact:.1f} s")
+    print(
+        f"HNSW {'update' if args.reuse_index else 'build'} {build:.0f} s, load {load_ann:.1f} s; "
+        f"exact matrix load {load_exact:.1f} s"
+    )
     print(f"memory: {rss_exact:,.0f} MiB peak with the exact matrix; {rss_mib():,.0f} MiB peak with both loaded")
     peak, now_rss = serving_memory(url, data_dir, texts[:20])
-    print(f"a serving worker (`paperfeed serve`, HNSW file and model loaded, 20 searches): "
-          f"{peak:,.0f} MiB peak, {now_rss:,.0f} MiB resident")
+    print(
+        f"a serving worker (`paperfeed serve`, HNSW file and model loaded, 20 searches): "
+        f"{peak:,.0f} MiB peak, {now_rss:,.0f} MiB resident"
+    )
 
 
 def serving_memory(url: str, data_dir: str, texts: list[str]) -> tuple[float, float]:
@@ -173,8 +182,11 @@ def serving_memory(url: str, data_dir: str, texts: list[str]) -> tuple[float, fl
         for text in texts:
             httpx.get(f"{base}/search", params={"q": text}, timeout=600).raise_for_status()
         status = Path(f"/proc/{proc.pid}/status").read_text()
-        kib = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in status.splitlines())
-               if k in ("VmHWM", "VmRSS")}
+        kib = {
+            k: int(v.split()[0])
+            for k, v in (line.split(":", 1) for line in status.splitlines())
+            if k in ("VmHWM", "VmRSS")
+        }
         return kib["VmHWM"] / 1024, kib["VmRSS"] / 1024
     finally:
         stop_all([proc])

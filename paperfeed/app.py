@@ -60,12 +60,23 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
 
-    app = FastAPI(lifespan=lifespan, title=f"{settings.site_name} API", version=paperfeed.__version__,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", description=API_DESCRIPTION)
+    app = FastAPI(
+        lifespan=lifespan,
+        title=f"{settings.site_name} API",
+        version=paperfeed.__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        description=API_DESCRIPTION,
+    )
     engine = make_engine(settings.database_url)
     app.state.services = Services(
-        settings=settings, engine=engine, vectors=LiveVectors(engine, settings.data_dir),
-        arxiv=arxiv or Polite.for_arxiv(make_client(settings), settings), composer=Composer.from_settings(settings))
+        settings=settings,
+        engine=engine,
+        vectors=LiveVectors(engine, settings.data_dir),
+        arxiv=arxiv or Polite.for_arxiv(make_client(settings), settings),
+        composer=Composer.from_settings(settings),
+    )
     site = make_site(settings)
     app.state.site = site
 
@@ -76,8 +87,13 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     mount_site(app, site, settings)
 
     def page_error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-        return render(request, "error.html", {"title": PAGE_TITLES.get(status, "Error"), "message": message,
-                                              "status": status}, status_code=status, headers=headers)
+        return render(
+            request,
+            "error.html",
+            {"title": PAGE_TITLES.get(status, "Error"), "message": message, "status": status},
+            status_code=status,
+            headers=headers,
+        )
 
     @app.exception_handler(SignInRequired)
     async def to_sign_in(request: Request, exc: SignInRequired) -> Response:
@@ -115,9 +131,12 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
         message = "The server hit an error. It has been logged; please try again."
         if is_api_path(request.url.path):
             return error_response(500, message)
-        return site.templates.TemplateResponse(request, "error.html", {
-            "title": "Something broke", "status": 500, "visitor": None, "settings": settings, "message": message},
-            status_code=500)
+        return site.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"title": "Something broke", "status": 500, "visitor": None, "settings": settings, "message": message},
+            status_code=500,
+        )
 
     @app.get("/docs", include_in_schema=False)
     async def api_docs(request: Request) -> Response:
@@ -126,7 +145,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     # Starlette wraps in reverse order: metrics outermost, then API limits, visitor cookies, the page cache.
     app.add_middleware(PageCache, seconds=settings.page_cache_seconds)
     app.add_middleware(VisitorCookies, security=site.security)
-    app.add_middleware(ApiLimits, per_address=settings.api_requests_per_minute,
-                       per_token=settings.api_token_requests_per_minute)
+    app.add_middleware(
+        ApiLimits, per_address=settings.api_requests_per_minute, per_token=settings.api_token_requests_per_minute
+    )
     app.add_middleware(RequestMetrics)
     return app

@@ -29,8 +29,9 @@ class Verdict:
 class RateLimiter:
     """At most `limit` hits per key in each window of `seconds`."""
 
-    def __init__(self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000) -> None:
+    def __init__(
+        self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000
+    ) -> None:
         self.limit = limit
         self.seconds = seconds
         self.clock = clock

@@ -20,8 +20,12 @@ def setup_logging(level: int = logging.INFO) -> None:
     if sys.stderr.isatty():
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     else:  # for journald, docker and log shippers: structured
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                                           rename_fields={"levelname": "level", "asctime": "time"}))
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s",
+                rename_fields={"levelname": "level", "asctime": "time"},
+            )
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -16,8 +16,7 @@ MAX_PASSWORD = 1000  # argon2 hashes anything, but a megabyte of password is an 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
     """Return the argon2id hasher, with the cost the settings give."""
-    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib,
-                          parallelism=2)
+    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, parallelism=2)
 
 
 def verify_password(hasher: PasswordHasher, password_hash: str, password: str) -> bool:

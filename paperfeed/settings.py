@@ -69,9 +69,7 @@ class Settings:
     def check(self) -> None:
         """Refuse settings that would be impolite to arXiv or cannot work."""
         if self.arxiv_interval < ARXIV_MIN_INTERVAL:
-            raise SettingsError(
-                f"PAPERFEED_ARXIV_INTERVAL must be at least {ARXIV_MIN_INTERVAL} s: arXiv asks for it"
-            )
+            raise SettingsError(f"PAPERFEED_ARXIV_INTERVAL must be at least {ARXIV_MIN_INTERVAL} s: arXiv asks for it")
         if self.http_retries < 0:
             raise SettingsError("PAPERFEED_HTTP_RETRIES must not be negative")
         if not self.database_url:

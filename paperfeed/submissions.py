@@ -19,8 +19,7 @@ from paperfeed.sources.http import Polite, SourceError
 from paperfeed.store.papers import get_paper, mark_submitted, upsert_papers
 
 
-def submit_paper(engine: Engine, arxiv: Polite, settings: Settings, raw_id: str, user_id: int,
-                 now: datetime) -> str:
+def submit_paper(engine: Engine, arxiv: Polite, settings: Settings, raw_id: str, user_id: int, now: datetime) -> str:
     """Fetch, store, list today and index the paper a member submits; return its id (SubmitError if it cannot)."""
     key = fetch_and_list(engine, arxiv, settings.arxiv_api_url, raw_id, user_id, now)
     # Newest listing first: the paper just listed is the one embedded.

@@ -46,5 +46,11 @@ def path_quote(value: str) -> str:
 
 def install_filters(env: Environment) -> None:
     """Give a template environment the text filters: the pages and the mail register them here, once."""
-    env.filters.update(collapse=collapse_whitespace, author_line=author_line, summary=summary, nice_date=nice_date,
-                       plural=plural, path_quote=path_quote)
+    env.filters.update(
+        collapse=collapse_whitespace,
+        author_line=author_line,
+        summary=summary,
+        nice_date=nice_date,
+        plural=plural,
+        path_quote=path_quote,
+    )

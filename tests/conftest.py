@@ -70,17 +70,36 @@ def pg_server() -> Iterator[str]:
         prefix = ["runuser", "-u", "postgres", "--"]
     data = root / "data"
     port = free_port()
-    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
-                    "--encoding=UTF8", "--no-sync"], check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
-                    "-o", opts, "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "--auth=trust",
+            "-U",
+            "postgres",
+            "--encoding=UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    subprocess.run(
+        [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", opts, "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -133,8 +152,7 @@ def _fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    with _scratch_database(request.getfixturevalue("pg_server"), "test",
-                           request.getfixturevalue("pg_template")) as url:
+    with _scratch_database(request.getfixturevalue("pg_server"), "test", request.getfixturevalue("pg_template")) as url:
         yield url
 
 
@@ -169,6 +187,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 
 # Sources are tested through the real HTTP client with a transport serving fixtures, on a fake clock.
+
 
 class FakeClock:
     """A monotonic clock that only moves when slept on: waits are recorded, never spent."""

@@ -3,9 +3,13 @@ from paperfeed.links import find_links
 
 def test_code_repositories_in_comments_and_abstract():
     assert find_links("Code: https://github.com/facebookresearch/blt.", None) == (
-        "https://github.com/facebookresearch/blt", None)
+        "https://github.com/facebookresearch/blt",
+        None,
+    )
     assert find_links(None, "available at \\url{https://gitlab.com/grp/proj.git}") == (
-        "https://gitlab.com/grp/proj", None)
+        "https://gitlab.com/grp/proj",
+        None,
+    )
 
 
 def test_a_host_alone_is_not_a_repository():
@@ -20,4 +24,6 @@ def test_project_pages():
 
 def test_urls_lose_trailing_punctuation():
     assert find_links("(code at https://github.com/a/x), and the project page (https://b.example.org/y).", None) == (
-        "https://github.com/a/x", "https://b.example.org/y")
+        "https://github.com/a/x",
+        "https://b.example.org/y",
+    )

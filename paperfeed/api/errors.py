@@ -18,7 +18,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"model": models.ErrorOut, "description": "Too many requests; see Retry-After"},
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS, 401: {"model": models.ErrorOut, "description": "No valid personal token"}}
+    **ERRORS,
+    401: {"model": models.ErrorOut, "description": "No valid personal token"},
+}
 READ_TAGS: list[str | Any] = ["papers"]
 WRITE_TAGS: list[str | Any] = ["writing (personal token)"]
 
@@ -26,5 +28,9 @@ WRITE_TAGS: list[str | Any] = ["writing (personal token)"]
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     text = " ".join(message.split())[:MAX_MESSAGE]
     header = text.encode("ascii", "replace").decode()  # header values are latin-1 at most; keep them ASCII
-    return Response(orjson.dumps({"error": text}), status_code=status, media_type="application/json",
-                    headers={**(headers or {}), "X-Error-Message": header})
+    return Response(
+        orjson.dumps({"error": text}),
+        status_code=status,
+        media_type="application/json",
+        headers={**(headers or {}), "X-Error-Message": header},
+    )

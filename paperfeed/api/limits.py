@@ -26,9 +26,11 @@ def _key(scope: Scope) -> tuple[str, bool]:
 
 
 def _headers(verdict: Verdict) -> list[tuple[bytes, bytes]]:
-    return [(b"ratelimit-limit", str(verdict.limit).encode()),
-            (b"ratelimit-remaining", str(verdict.remaining).encode()),
-            (b"ratelimit-reset", str(verdict.retry_after).encode())]
+    return [
+        (b"ratelimit-limit", str(verdict.limit).encode()),
+        (b"ratelimit-remaining", str(verdict.remaining).encode()),
+        (b"ratelimit-reset", str(verdict.retry_after).encode()),
+    ]
 
 
 class ApiLimits:
@@ -45,9 +47,18 @@ class ApiLimits:
         verdict = (self.tokens if by_token else self.addresses).hit(key)
         if not verdict.allowed:
             message = "Too many requests: wait a little (see Retry-After) and try again."
-            await send({"type": "http.response.start", "status": 429, "headers": [
-                (b"content-type", b"application/json"), (b"retry-after", str(verdict.retry_after).encode()),
-                (b"x-error-message", message.encode()), *_headers(verdict)]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"retry-after", str(verdict.retry_after).encode()),
+                        (b"x-error-message", message.encode()),
+                        *_headers(verdict),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": orjson.dumps({"error": message})})
             return
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Stamp = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$",
-              description="UTC, e.g. 2026-04-06T00:00:00.000Z")
+Stamp = Field(
+    pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", description="UTC, e.g. 2026-04-06T00:00:00.000Z"
+)
 
 
 class Model(BaseModel):

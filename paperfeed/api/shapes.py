@@ -89,9 +89,16 @@ def item_json(paper: Paper, keywords: list[str]) -> dict[str, Any]:
 def paper_info_json(paper: Paper, keywords: list[str]) -> dict[str, Any]:
     """The body of /api/papers/{id}: the paper object at the top level, with counts of linked repos."""
     submitter = user_json(paper.submitter, paper.submitter) if paper.submitter else None
-    return {**paper_json(paper, keywords, submitter), "numComments": paper.comment_count,
-            "linkedModels": [], "numTotalModels": 0, "linkedDatasets": [], "numTotalDatasets": 0,
-            "linkedSpaces": [], "numTotalSpaces": 0}
+    return {
+        **paper_json(paper, keywords, submitter),
+        "numComments": paper.comment_count,
+        "linkedModels": [],
+        "numTotalModels": 0,
+        "linkedDatasets": [],
+        "numTotalDatasets": 0,
+        "linkedSpaces": [],
+        "numTotalSpaces": 0,
+    }
 
 
 def highlights(marked: Markup) -> list[dict[str, str]]:
@@ -109,24 +116,38 @@ def highlights(marked: Markup) -> list[dict[str, str]]:
 
 def comment_json(comment: Comment) -> dict[str, Any]:
     return {
-        "id": comment.id, "parentId": comment.parent_id,
+        "id": comment.id,
+        "parentId": comment.parent_id,
         "author": user_json(comment.username, comment.display_name),
-        "text": "" if comment.deleted else comment.body, "deleted": comment.deleted,
-        "createdAt": stamp(comment.created_at), "editedAt": stamp(comment.edited_at),
+        "text": "" if comment.deleted else comment.body,
+        "deleted": comment.deleted,
+        "createdAt": stamp(comment.created_at),
+        "editedAt": stamp(comment.edited_at),
         "isAuthor": comment.by_author,
     }
 
 
 def paper_markdown(paper: Paper, base_url: str) -> str:
     """The paper as markdown: title, authors, abstract, links."""
-    lines = [f"# {collapse_whitespace(paper.title)}", "",
-             f"**Authors:** {', '.join(collapse_whitespace(a) for a in paper.authors)}", ""]
+    lines = [
+        f"# {collapse_whitespace(paper.title)}",
+        "",
+        f"**Authors:** {', '.join(collapse_whitespace(a) for a in paper.authors)}",
+        "",
+    ]
     if paper.organization:
         lines += [f"**Organization:** {paper.organization}", ""]
-    lines += ["## Abstract", "", collapse_whitespace(paper.abstract), "", "## Links", "",
-              f"- arXiv: {paper.abs_url or f'https://arxiv.org/abs/{paper.arxiv_id}'}",
-              f"- PDF: {paper.pdf_url or f'https://arxiv.org/pdf/{paper.arxiv_id}'}",
-              f"- Discussion: {base_url}/papers/{paper.arxiv_id}"]
+    lines += [
+        "## Abstract",
+        "",
+        collapse_whitespace(paper.abstract),
+        "",
+        "## Links",
+        "",
+        f"- arXiv: {paper.abs_url or f'https://arxiv.org/abs/{paper.arxiv_id}'}",
+        f"- PDF: {paper.pdf_url or f'https://arxiv.org/pdf/{paper.arxiv_id}'}",
+        f"- Discussion: {base_url}/papers/{paper.arxiv_id}",
+    ]
     if paper.code_link:
         lines.append(f"- Code: {paper.code_link}")
     if paper.project_link:

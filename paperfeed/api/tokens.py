@@ -17,13 +17,17 @@ def token_holder(request: Request, engine: EngineDep) -> User:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, "This needs a personal API token (make one in your settings) as "
-                                 "'Authorization: Bearer pf_...'.", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "This needs a personal API token (make one in your settings) as 'Authorization: Bearer pf_...'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     with engine.begin() as conn:
         user = token_user(conn, token.strip(), now())
     if user is None:
-        raise HTTPException(401, "This API token is not valid or has been revoked.",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "This API token is not valid or has been revoked.", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

@@ -37,8 +37,12 @@ def digest() -> None:
 
 
 @digest.command()
-@click.option("--frequency", type=click.Choice(["daily", "weekly"]), default=None,
-              help="Only this kind of digest (default: every kind that is due).")
+@click.option(
+    "--frequency",
+    type=click.Choice(["daily", "weekly"]),
+    default=None,
+    help="Only this kind of digest (default: every kind that is due).",
+)
 @click.option("--queue-only", is_flag=True, help="Queue the digests in the outbox, send nothing.")
 def send(frequency: str | None, queue_only: bool) -> None:
     """Queue every due digest in the outbox, then send everything pending in it.
@@ -49,15 +53,19 @@ def send(frequency: str | None, queue_only: bool) -> None:
     settings = load_settings()
     engine = open_store(settings)
     plan = queue_digests(engine, Composer.from_settings(settings), now(), frequency)
-    click.echo(f"queued {plan.queued} digests ({plan.already} queued before, {plan.empty} with nothing new, "
-               f"{plan.later} not yet at their hour)")
+    click.echo(
+        f"queued {plan.queued} digests ({plan.already} queued before, {plan.empty} with nothing new, "
+        f"{plan.later} not yet at their hour)"
+    )
     if queue_only:
         return
     if not settings.smtp_host:
         raise click.ClickException("PAPERFEED_SMTP_HOST is not set: the digests wait in the outbox until it is")
     report = send_outbox(engine, settings)
-    click.echo(f"sent {report.sent}, will retry {report.deferred}, failed {report.failed}"
-               + (f", {report.stopped} addresses stopped after repeated bounces" if report.stopped else ""))
+    click.echo(
+        f"sent {report.sent}, will retry {report.deferred}, failed {report.failed}"
+        + (f", {report.stopped} addresses stopped after repeated bounces" if report.stopped else "")
+    )
     for line in report.problems[:20]:
         click.echo(f"  {line}", err=True)
     if report.error:

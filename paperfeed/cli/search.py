@@ -16,15 +16,20 @@ from paperfeed.search.vectors import load_index
 
 def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: bool = False) -> None:
     """Bring every index up to date, saying what was done."""
-    for line in upkeep.update_indexes(engine, load_settings().data_dir, embed_limit=embed_limit,
-                                      from_scratch=from_scratch):
+    for line in upkeep.update_indexes(
+        engine, load_settings().data_dir, embed_limit=embed_limit, from_scratch=from_scratch
+    ):
         click.echo(line)
 
 
 @click.command()
 @click.option("--rebuild", "from_scratch", is_flag=True, help="Index every paper again instead of only the changed.")
-@click.option("--limit", type=click.IntRange(0), default=None,
-              help="Embed at most this many papers (newest first); run again to go on.")
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=None,
+    help="Embed at most this many papers (newest first); run again to go on.",
+)
 def index(from_scratch: bool, limit: int | None) -> None:
     """Bring the search indexes up to date: keyword index and embeddings (resumable, newest papers first).
 

@@ -17,24 +17,42 @@ from paperfeed.logs import setup_logging
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Web worker processes; they share nothing but the database (and PAPERFEED_SECRET_KEY).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web worker processes; they share nothing but the database (and PAPERFEED_SECRET_KEY).",
+)
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the site (migrating the database first)."""
     open_store(load_settings()).dispose()
     setup_logging()
     click.echo(f"paperfeed at http://{host}:{port}")
-    uvicorn.run("paperfeed.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_config=None, access_log=access_log, proxy_headers=True)
+    uvicorn.run(
+        "paperfeed.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=access_log,
+        proxy_headers=True,
+    )
 
 
 @click.command()
 @click.option("--once", is_flag=True, help="Run the jobs that are due, then exit (for cron).")
 @click.option("--job", "jobs", multiple=True, type=click.Choice(sorted(JOBS)), help="Only this job (repeatable).")
 @click.option("--force", is_flag=True, help="With --once: run the jobs whether or not they are due.")
-@click.option("--poll", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
-              help="Seconds between looks for due jobs.")
+@click.option(
+    "--poll",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds between looks for due jobs.",
+)
 def worker(once: bool, jobs: tuple[str, ...], force: bool, poll: float) -> None:
     """Run the schedule: ingest after arXiv's announcement, indexing, digests at their hour.
 

@@ -19,8 +19,11 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("username")
-@click.option("--admin", is_flag=True, help="Make the account an administrator (hides papers and comments, "
-                                            "confirms authorship claims).")
+@click.option(
+    "--admin",
+    is_flag=True,
+    help="Make the account an administrator (hides papers and comments, confirms authorship claims).",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def add(username: str, admin: bool, password_stdin: bool) -> None:
     """Create an account; with --admin on an existing account, make it an administrator."""

@@ -67,8 +67,12 @@ def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = 
         entry.guid(url, permalink=True)
         entry.title(collapse_whitespace(paper.title))
         if fmt == "atom":  # an RSS item has a single link: the paper's page
-            entry.link(href=paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}", rel="related",
-                       type="application/pdf", title="PDF")
+            entry.link(
+                href=paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}",
+                rel="related",
+                type="application/pdf",
+                title="PDF",
+            )
         entry.link(href=url, rel="alternate")
         entry.description(collapse_whitespace(paper.abstract), isSummary=True)
         for name in paper.authors:

@@ -84,16 +84,20 @@ def digest(engine: Engine, settings: Settings) -> str:
     return f"{line}; sent {report.sent}, will retry {report.deferred}, failed {report.failed}"
 
 
-JOBS = {job.name: job for job in (
-    Job("ingest", daily_after(INGEST_AT), ingest),
-    Job("index", every(INDEX_EVERY), index),
-    Job("digest", every(DIGEST_EVERY), digest),
-)}
+JOBS = {
+    job.name: job
+    for job in (
+        Job("ingest", daily_after(INGEST_AT), ingest),
+        Job("index", every(INDEX_EVERY), index),
+        Job("digest", every(DIGEST_EVERY), digest),
+    )
+}
 assert sorted(JOBS) == sorted(JOB_NAMES), "store/jobs.JOB_NAMES names every scheduled job"
 
 
-def run_due(engine: Engine, settings: Settings, now: datetime, only: list[str] | None = None,
-            force: bool = False) -> dict[str, str]:
+def run_due(
+    engine: Engine, settings: Settings, now: datetime, only: list[str] | None = None, force: bool = False
+) -> dict[str, str]:
     """Run every job that is due (or the ones named, `force`d); return each one's outcome."""
     outcomes = {}
     for name, job in JOBS.items():

@@ -34,8 +34,9 @@ def normalize_address(raw: str) -> str:
     if not at or not local or not domain:
         raise AddressError("An email address looks like name@example.org.")
     if len(local) > MAX_LOCAL or not _LOCAL.match(local):
-        raise AddressError("The part before the @ has letters, digits, dots and a few symbols (no spaces, "
-                           "quotes or commas).")
+        raise AddressError(
+            "The part before the @ has letters, digits, dots and a few symbols (no spaces, quotes or commas)."
+        )
     labels = domain.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
         raise AddressError("The part after the @ must be a domain such as example.org.")

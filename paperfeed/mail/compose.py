@@ -33,7 +33,7 @@ ABSTRACT_CHARS = 400
 # that read on white and on black.
 CSS = {
     "wrap": "max-width:640px;margin:0 auto;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,"
-            "Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;",
+    "Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;",
     "heading": "font-size:20px;font-weight:700;margin:0 0 4px 0;",
     "lead": "font-size:14px;color:#6b7280;margin:0 0 16px 0;",
     "paper": "margin:0 0 20px 0;",
@@ -45,11 +45,16 @@ CSS = {
     "rule": "border:0;border-top:1px solid #9ca3af;margin:24px 0 12px 0;",
     "footer": "font-size:12px;color:#6b7280;margin:0 0 6px 0;",
     "button": "display:inline-block;padding:10px 18px;border-radius:6px;background:#2563eb;color:#ffffff;"
-              "text-decoration:none;font-weight:600;",
+    "text-decoration:none;font-weight:600;",
 }
 
-_env = Environment(loader=PackageLoader("paperfeed", "mail/templates"), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_env = Environment(
+    loader=PackageLoader("paperfeed", "mail/templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 install_filters(_env)
 
 
@@ -85,30 +90,46 @@ class Composer:
         def link(path: str, purpose: str) -> str:
             return f"{root}{path}?token={make_token(self.secret, purpose, sub.id, sub.email)}"
 
-        return Links(link("/unsubscribe", "unsubscribe"), link("/subscriptions/manage", "manage"),
-                     link("/subscribe/confirm", "confirm"))
+        return Links(
+            link("/unsubscribe", "unsubscribe"),
+            link("/subscriptions/manage", "manage"),
+            link("/subscribe/confirm", "confirm"),
+        )
 
     def paper_block(self, paper: Paper) -> tuple[str, Markup]:
         """Return a paper's text and HTML blocks (cached: the same for every subscriber)."""
         block = self.papers.get(paper.id)
         if block is None:
             abstract = summary(paper.abstract, ABSTRACT_CHARS)
-            ctx = {"p": paper, "css": CSS, "url": f"{self.base}/papers/{paper.arxiv_id}", "abstract": abstract,
-                   "abs_url": paper.abs_url or f"https://arxiv.org/abs/{paper.arxiv_id}",
-                   "pdf_url": paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}"}
-            text = _env.get_template("paper.txt").render(ctx, wrapped=textwrap.fill(
-                abstract, 72, initial_indent="   ", subsequent_indent="   "))
+            ctx = {
+                "p": paper,
+                "css": CSS,
+                "url": f"{self.base}/papers/{paper.arxiv_id}",
+                "abstract": abstract,
+                "abs_url": paper.abs_url or f"https://arxiv.org/abs/{paper.arxiv_id}",
+                "pdf_url": paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}",
+            }
+            text = _env.get_template("paper.txt").render(
+                ctx, wrapped=textwrap.fill(abstract, 72, initial_indent="   ", subsequent_indent="   ")
+            )
             block = (text, Markup(_env.get_template("paper.html").render(ctx)))
             self.papers[paper.id] = block
         return block
 
-    def digest(self, sub: Subscription, papers: list[Paper], edition: str, subject: str, lead: str,
-               key: str) -> bytes:
+    def digest(self, sub: Subscription, papers: list[Paper], edition: str, subject: str, lead: str, key: str) -> bytes:
         """Return one digest, ready for SMTP."""
         links = self.links(sub)
         blocks = [self.paper_block(p) for p in papers]
-        ctx = {"css": CSS, "site": self.settings.site_name, "base": self.base, "subject": subject, "lead": lead,
-               "links": links, "edition": edition, "sub": sub}
+        ctx = {
+            "css": CSS,
+            "site": self.settings.site_name,
+            "base": self.base,
+            "subject": subject,
+            "lead": lead,
+            "links": links,
+            "edition": edition,
+            "sub": sub,
+        }
         text = _env.get_template("digest.txt").render(ctx, blocks=[t for t, _ in blocks])
         html = _env.get_template("digest.html").render(ctx, blocks=[h for _, h in blocks])
         return self._message(sub.email, subject, text, html, key, links)
@@ -119,16 +140,28 @@ class Composer:
         site = self.settings.site_name
         if kind == "confirm":
             subject = f"Confirm your {site} digest"
-            lead = (f"Someone (we hope you) asked for a {sub.prefs.frequency} {site} digest at this address. "
-                    "Nothing will be sent until you confirm. If it was not you, ignore this mail.")
+            lead = (
+                f"Someone (we hope you) asked for a {sub.prefs.frequency} {site} digest at this address. "
+                "Nothing will be sent until you confirm. If it was not you, ignore this mail."
+            )
             action, url = "Confirm the subscription", links.confirm
         else:
             subject = f"Your {site} digest"
-            lead = (f"This address already receives the {site} digest. Someone (we hope you) asked to subscribe "
-                    "it again; to change what you receive, follow the link below.")
+            lead = (
+                f"This address already receives the {site} digest. Someone (we hope you) asked to subscribe "
+                "it again; to change what you receive, follow the link below."
+            )
             action, url = "Manage your digest", links.manage
-        ctx = {"css": CSS, "site": site, "subject": subject, "lead": lead, "action": action, "url": url,
-               "links": links, "kind": kind}
+        ctx = {
+            "css": CSS,
+            "site": site,
+            "subject": subject,
+            "lead": lead,
+            "action": action,
+            "url": url,
+            "links": links,
+            "kind": kind,
+        }
         text = _env.get_template("notice.txt").render(ctx)
         html = _env.get_template("notice.html").render(ctx)
         return self._message(sub.email, subject, text, html, key, links if kind != "confirm" else None)
@@ -165,8 +198,7 @@ def _header(name: str, value: str) -> bytes:
 
 def _part(kind: str, body: str) -> bytes:
     encoded = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
-    return (f"Content-Type: text/{kind}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
-            + encoded)
+    return f"Content-Type: text/{kind}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode() + encoded
 
 
 def mime_alternative(headers: list[tuple[str, str]], text: str, html: str) -> bytes:
@@ -180,10 +212,15 @@ def mime_alternative(headers: list[tuple[str, str]], text: str, html: str) -> by
     """
     boundary = f"=_pf_{secrets.token_hex(12)}"
     head = b"".join(_header(name, value) for name, value in headers)
-    return b"".join([
-        head, b"MIME-Version: 1.0\r\n",
-        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode(),
-        f"--{boundary}\r\n".encode(), _part("plain", text.replace("\r\n", "\n").replace("\n", "\r\n")),
-        f"--{boundary}\r\n".encode(), _part("html", html.replace("\r\n", "\n").replace("\n", "\r\n")),
-        f"--{boundary}--\r\n".encode(),
-    ])
+    return b"".join(
+        [
+            head,
+            b"MIME-Version: 1.0\r\n",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode(),
+            f"--{boundary}\r\n".encode(),
+            _part("plain", text.replace("\r\n", "\n").replace("\n", "\r\n")),
+            f"--{boundary}\r\n".encode(),
+            _part("html", html.replace("\r\n", "\n").replace("\n", "\r\n")),
+            f"--{boundary}--\r\n".encode(),
+        ]
+    )

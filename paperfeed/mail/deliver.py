@@ -44,9 +44,16 @@ class Delivery:
     problems: list[str] = field(default_factory=list)
 
 
-def send_outbox(engine: Engine, settings: Settings, *, keys: list[str] | None = None, total: int | None = None,
-                sleep: Callable[[float], None] = time.sleep, clock: Callable[[], datetime] = now,
-                connector: Callable[[Settings], smtplib.SMTP] = connect) -> Delivery:
+def send_outbox(
+    engine: Engine,
+    settings: Settings,
+    *,
+    keys: list[str] | None = None,
+    total: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = now,
+    connector: Callable[[Settings], smtplib.SMTP] = connect,
+) -> Delivery:
     """Send what is due (or only the messages with these keys); return what happened."""
     report = Delivery()
     smtp: smtplib.SMTP | None = None
@@ -76,9 +83,16 @@ def send_outbox(engine: Engine, settings: Settings, *, keys: list[str] | None = 
     return report
 
 
-def _send_one(engine: Engine, settings: Settings, smtp: smtplib.SMTP | None, message: Outgoing, report: Delivery,
-              sleep: Callable[[float], None], clock: Callable[[], datetime],
-              connector: Callable[[Settings], smtplib.SMTP]) -> tuple[smtplib.SMTP | None, str]:
+def _send_one(
+    engine: Engine,
+    settings: Settings,
+    smtp: smtplib.SMTP | None,
+    message: Outgoing,
+    report: Delivery,
+    sleep: Callable[[float], None],
+    clock: Callable[[], datetime],
+    connector: Callable[[Settings], smtplib.SMTP],
+) -> tuple[smtplib.SMTP | None, str]:
     error = ""
     for attempt in range(TRIES_PER_RUN):
         if attempt:
@@ -99,8 +113,9 @@ def _send_one(engine: Engine, settings: Settings, smtp: smtplib.SMTP | None, mes
             if kind == "permanent":
                 with engine.begin() as conn:
                     mark_failed(conn, message.id, error)
-                    stopped = message.subscription_id is not None and record_bounce(conn, message.subscription_id,
-                                                                                     clock())
+                    stopped = message.subscription_id is not None and record_bounce(
+                        conn, message.subscription_id, clock()
+                    )
                 report.failed += 1
                 report.stopped += int(stopped)
                 report.problems.append(f"{message.key} to {message.recipient}: refused: {error}")

@@ -62,12 +62,13 @@ def headline(site: str, prefs: Preferences, papers: list[Paper], day: date) -> t
     n = len(papers)
     span = f"for {nice_date(day)}" if prefs.frequency == "daily" else f"for the week of {nice_date(day)}"
     if prefs.topic == "foryou":
-        return (f"{site}: {n} {'paper' if n == 1 else 'papers'} picked for you, {span}",
-                f"Picked for you from the latest papers, by what you upvote and collect, {span}.")
+        return (
+            f"{site}: {n} {'paper' if n == 1 else 'papers'} picked for you, {span}",
+            f"Picked for you from the latest papers, by what you upvote and collect, {span}.",
+        )
     if prefs.topic == "categories":
         shown = ", ".join(prefs.categories[:3]) + (" and more" if len(prefs.categories) > 3 else "")
-        return (f"{site}: {n} new in {shown}, {span}",
-                f"The most upvoted new papers in {shown}, {span}.")
+        return (f"{site}: {n} new in {shown}, {span}", f"The most upvoted new papers in {shown}, {span}.")
     return f"{site}: {n} trending {'paper' if n == 1 else 'papers'} {span}", f"What readers upvoted most, {span}."
 
 
@@ -127,7 +128,7 @@ def queue_digests(engine: Engine, composer: Composer, now: datetime, frequency: 
     for start in range(0, len(todo), BATCH):
         messages: list[tuple[str, str, bytes, int | None]] = []
         picked: list[tuple[int, list[int], str]] = []
-        for s in todo[start:start + BATCH]:
+        for s in todo[start : start + BATCH]:
             chosen = pick(pools[_shape(s)], sent[s.id], s.prefs.count)
             if not chosen:
                 plan.empty += 1

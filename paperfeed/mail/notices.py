@@ -11,8 +11,9 @@ from paperfeed.store.outbox import enqueue
 from paperfeed.store.subscriptions import Preferences, subscribe
 
 
-def request_subscription(conn: Connection, composer: Composer, email: str, prefs: Preferences,
-                         user_id: int | None, now: datetime) -> str | None:
+def request_subscription(
+    conn: Connection, composer: Composer, email: str, prefs: Preferences, user_id: int | None, now: datetime
+) -> str | None:
     """Record the request and queue its mail; return the outbox key, or None when no mail is due."""
     sub, kind = subscribe(conn, email, prefs, user_id, now)
     if kind is None:

@@ -20,8 +20,9 @@ def connect(settings: Settings) -> smtplib.SMTP:
     if not settings.smtp_host:
         raise MailNotConfigured("PAPERFEED_SMTP_HOST is not set: mail stays in the outbox until it is")
     if settings.smtp_tls == "ssl":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout,
-                                              context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
     try:

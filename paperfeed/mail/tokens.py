@@ -39,7 +39,6 @@ def read_token(secret: str, purpose: str, token: str) -> tuple[int, str]:
         raise TokenError("This link has expired.") from exc
     except BadSignature as exc:
         raise TokenError("This link is not valid: it may have been cut short or changed.") from exc
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)
-            and isinstance(value[1], str)):
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
         raise TokenError("This link is not valid.")
     return value[0], value[1]

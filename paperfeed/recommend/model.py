@@ -14,15 +14,17 @@ L2 = 1.0
 ITERATIONS = 8
 
 
-def train(positive: np.ndarray, negative: np.ndarray, background: np.ndarray, l2: float = L2,
-          iterations: int = ITERATIONS) -> np.ndarray:
+def train(
+    positive: np.ndarray, negative: np.ndarray, background: np.ndarray, l2: float = L2, iterations: int = ITERATIONS
+) -> np.ndarray:
     """Return weights (the last one the bias). The background counts, in all, as much as the positives."""
     parts = [positive, negative, background]
     x = np.vstack([p for p in parts if len(p)]).astype(np.float64)
     x = np.hstack([x, np.ones((len(x), 1))])
     y = np.concatenate([np.ones(len(positive)), np.zeros(len(negative) + len(background))])
-    weight = np.concatenate([np.ones(len(positive) + len(negative)),
-                             np.full(len(background), len(positive) / max(len(background), 1))])
+    weight = np.concatenate(
+        [np.ones(len(positive) + len(negative)), np.full(len(background), len(positive) / max(len(background), 1))]
+    )
     w = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], l2)
     penalty[-1] = 0.0  # the bias is not shrunk

@@ -38,12 +38,18 @@ def vectors(conn: Connection, ids: list[int] | set[int]) -> tuple[list[int], np.
     blobs: list[bytes] = []
     wanted = list(ids)
     for start in range(0, len(wanted), 900):
-        for paper_id, blob in conn.execute(sa.select(embeddings.c.paper_id, embeddings.c.vector).where(
-                embeddings.c.paper_id.in_(wanted[start:start + 900]), embeddings.c.model == MODEL_NAME)):
+        for paper_id, blob in conn.execute(
+            sa.select(embeddings.c.paper_id, embeddings.c.vector).where(
+                embeddings.c.paper_id.in_(wanted[start : start + 900]), embeddings.c.model == MODEL_NAME
+            )
+        ):
             found.append(paper_id)
             blobs.append(blob)
-    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(found), DIM) if found else \
-        np.zeros((0, DIM), dtype=np.float32)
+    matrix = (
+        np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(found), DIM)
+        if found
+        else np.zeros((0, DIM), dtype=np.float32)
+    )
     return found, matrix
 
 
@@ -58,8 +64,9 @@ def interest_papers(conn: Connection, user_id: int) -> list[int]:
         elif kind == "author":
             chosen += [p.id for p in papers_by_author(conn, value, COLD_START_PER_INTEREST)[0]]
         elif kind == "category" and newest is not None:
-            chosen += [p.id for p in papers_in_categories(conn, [value], newest - timedelta(days=60),
-                                                          COLD_START_PER_INTEREST)]
+            chosen += [
+                p.id for p in papers_in_categories(conn, [value], newest - timedelta(days=60), COLD_START_PER_INTEREST)
+            ]
     return list(dict.fromkeys(chosen))
 
 
@@ -84,8 +91,9 @@ def background_ids(conn: Connection, avoid: set[int], n: int, rng: random.Random
     return [i for i in found if i not in avoid][:n]
 
 
-def compute_picks(conn: Connection, user_id: int, *, days: int | None = DAYS, k: int = PICKS,
-                  seed: int = 0) -> tuple[list[Pick], int]:
+def compute_picks(
+    conn: Connection, user_id: int, *, days: int | None = DAYS, k: int = PICKS, seed: int = 0
+) -> tuple[list[Pick], int]:
     """Return the reader's picks (best first) and how many signals they rest on."""
     _, signals = signal_state(conn, user_id)
     kept = positives(conn, user_id)
@@ -132,8 +140,11 @@ def is_stale(conn: Connection, user_id: int) -> bool:
         return True
     changed, count = signal_state(conn, user_id)
     newest = conn.execute(sa.select(sa.func.max(embeddings.c.embedded_at))).scalar()
-    return count != run.signals or (changed is not None and changed > run.computed_at) or \
-        (newest is not None and newest > run.computed_at)
+    return (
+        count != run.signals
+        or (changed is not None and changed > run.computed_at)
+        or (newest is not None and newest > run.computed_at)
+    )
 
 
 def current_picks(engine: Engine, user_id: int, now: datetime) -> list[Pick]:

@@ -80,8 +80,11 @@ class MiniLM:
 
         folder = folder or model_dir()
         config = json.loads((folder / "config.json").read_text())
-        weights = {k: v.astype(np.float32) for k, v in load_file(str(folder / "model.safetensors")).items()
-                   if k != "embeddings.position_ids"}
+        weights = {
+            k: v.astype(np.float32)
+            for k, v in load_file(str(folder / "model.safetensors")).items()
+            if k != "embeddings.position_ids"
+        }
         for name in [k for k in weights if k.endswith(".weight") and weights[k].ndim == 2 and ".encoder." in f".{k}"]:
             # Stored (out, in); kept transposed and contiguous so every product is one plain BLAS call.
             weights[name] = np.ascontiguousarray(weights[name].T)
@@ -93,9 +96,11 @@ class MiniLM:
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.weights
         batch, length = ids.shape
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][:length][None]
-             + w["embeddings.token_type_embeddings.weight"][0][None, None])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length][None]
+            + w["embeddings.token_type_embeddings.weight"][0][None, None]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         head = DIM // self.heads
         blocked = (1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9
@@ -116,11 +121,15 @@ class MiniLM:
             np.exp(scores, out=scores)
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIM)
-            x = _layer_norm(dense(context, "attention.output.dense") + x,
-                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            x = _layer_norm(
+                dense(context, "attention.output.dense") + x,
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+            )
             inner = _gelu(dense(x, "intermediate.dense"))
-            x = _layer_norm(dense(inner, "output.dense") + x, w[p + "output.LayerNorm.weight"],
-                            w[p + "output.LayerNorm.bias"])
+            x = _layer_norm(
+                dense(inner, "output.dense") + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
+            )
         summed = (x * mask[:, :, None]).sum(1)
         pooled = summed / np.maximum(mask.sum(1, keepdims=True), 1)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -132,14 +141,14 @@ class MiniLM:
         # Similar lengths together: padding costs as much as text.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), batch):
-            chunk = order[start:start + batch]
+            chunk = order[start : start + batch]
             length = max(len(encodings[i].ids) for i in chunk)
             ids = np.zeros((len(chunk), length), dtype=np.int64)
             mask = np.zeros((len(chunk), length), dtype=np.int64)
             for row, i in enumerate(chunk):
                 e = encodings[i].ids
-                ids[row, :len(e)] = e
-                mask[row, :len(e)] = 1
+                ids[row, : len(e)] = e
+                mask[row, : len(e)] = 1
             out[chunk] = self._forward(ids, mask)
         return out
 

@@ -13,8 +13,9 @@ from paperfeed.search.vectors import count_pending, pending_papers, save_vectors
 EMBED_CHUNK = 256  # papers embedded and committed at a time: an interrupted run loses at most this
 
 
-def embed_pending(engine: Engine, model: MiniLM, limit: int | None = None,
-                  on_chunk: Callable[[int], None] | None = None) -> int:
+def embed_pending(
+    engine: Engine, model: MiniLM, limit: int | None = None, on_chunk: Callable[[int], None] | None = None
+) -> int:
     """Embed every paper without a current embedding, newest first; return how many.
 
     Each chunk is committed on its own, so the job can stop anywhere and resume.

@@ -139,20 +139,32 @@ def _sqlite_stage(conn: Connection, q: Query, match: str, limit: int) -> list[tu
     if not (q.categories or q.after or q.before):
         # The index alone ranks; the few hidden papers are dropped afterwards by primary key.
         # Joining every match to `papers` first costs more than the ranking itself.
-        rows = conn.execute(sa.text(f"SELECT rowid, {rank} AS r FROM papers_fts WHERE papers_fts MATCH :m "
-                                    "ORDER BY r LIMIT :n"), {"m": match, "n": limit + HIDDEN_SLACK}).all()
-        hidden = set(conn.execute(sa.select(papers.c.id).where(
-            papers.c.id.in_([r[0] for r in rows]), papers.c.hidden.is_(True))).scalars())
+        rows = conn.execute(
+            sa.text(f"SELECT rowid, {rank} AS r FROM papers_fts WHERE papers_fts MATCH :m ORDER BY r LIMIT :n"),
+            {"m": match, "n": limit + HIDDEN_SLACK},
+        ).all()
+        hidden = set(
+            conn.execute(
+                sa.select(papers.c.id).where(papers.c.id.in_([r[0] for r in rows]), papers.c.hidden.is_(True))
+            ).scalars()
+        )
         return [(int(i), -float(r)) for i, r in rows if i not in hidden][:limit]
-    rows = conn.execute(_sqlite_filtered(q, match).add_columns(sa.literal_column(rank).label("rank"))
-                        .order_by(sa.text("rank"), papers.c.id.desc()).limit(limit)).all()
+    rows = conn.execute(
+        _sqlite_filtered(q, match)
+        .add_columns(sa.literal_column(rank).label("rank"))
+        .order_by(sa.text("rank"), papers.c.id.desc())
+        .limit(limit)
+    ).all()
     return [(r.id, -float(r.rank)) for r in rows]
 
 
 def _sqlite_filtered(q: Query, match: str) -> sa.Select:
     fts = sa.table("papers_fts", sa.column("rowid"))
-    return (sa.select(papers.c.id).select_from(fts.join(papers, papers.c.id == fts.c.rowid))
-            .where(sa.literal_column("papers_fts").op("MATCH")(match), *query_filters(q)))
+    return (
+        sa.select(papers.c.id)
+        .select_from(fts.join(papers, papers.c.id == fts.c.rowid))
+        .where(sa.literal_column("papers_fts").op("MATCH")(match), *query_filters(q))
+    )
 
 
 def _sqlite_count(conn: Connection, q: Query) -> int:
@@ -160,8 +172,10 @@ def _sqlite_count(conn: Connection, q: Query) -> int:
     if match is None:
         return 0
     if not (q.categories or q.after or q.before):
-        return conn.execute(sa.text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH :m"),
-                            {"m": match}).scalar() or 0
+        return (
+            conn.execute(sa.text("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH :m"), {"m": match}).scalar()
+            or 0
+        )
     return conn.execute(sa.select(sa.func.count()).select_from(_sqlite_filtered(q, match).subquery())).scalar() or 0
 
 
@@ -171,9 +185,11 @@ def _sqlite_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, 
         return {}
     # One lookup per paper: FTS5 seeks to a single rowid, where `rowid IN (…)` makes it walk every
     # match of the query (3 ms against 10 ms for a page of 20 at 1M papers).
-    stmt = sa.text("SELECT highlight(papers_fts, 0, char(2), char(3)), "
-                   "snippet(papers_fts, 1, char(2), char(3), '…', 40) FROM papers_fts "
-                   "WHERE papers_fts MATCH :m AND rowid = :id")
+    stmt = sa.text(
+        "SELECT highlight(papers_fts, 0, char(2), char(3)), "
+        "snippet(papers_fts, 1, char(2), char(3), '…', 40) FROM papers_fts "
+        "WHERE papers_fts MATCH :m AND rowid = :id"
+    )
     out = {}
     for paper_id in ids:
         row = conn.execute(stmt, {"m": match, "id": int(paper_id)}).first()
@@ -210,13 +226,19 @@ def _pg_stage(conn: Connection, q: Query, stage: str, limit: int) -> list[tuple[
         return []
     vector: sa.ColumnClause[Any] = sa.literal_column("papers.search_vector")
     # The title stage matches on the title's own tsvector (migration 0009): its GIN index knows titles.
-    matched: sa.ColumnClause[Any] = sa.literal_column("papers.title_vector" if stage == "title" else "papers.search_vector")
+    matched: sa.ColumnClause[Any] = sa.literal_column(
+        "papers.title_vector" if stage == "title" else "papers.search_vector"
+    )
     weights = f"{{0.1, {ABSTRACT_WEIGHT / TITLE_WEIGHT}, {AUTHORS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
     # ts_rank, not ts_rank_cd: on the judged queries (bench/quality.py --postgres) cover density
     # ranked long abstracts full of common words first: nDCG@10 0.548 against 0.687 (FTS5's bm25: 0.689).
     rank = sa.func.ts_rank(sa.literal_column(f"'{weights}'::float4[]"), vector, _pg_tsquery(q))
-    rows = conn.execute(sa.select(papers.c.id, rank.label("rank")).where(matched.op("@@")(tsq), *query_filters(q))
-                        .order_by(sa.desc("rank"), papers.c.id.desc()).limit(limit)).all()
+    rows = conn.execute(
+        sa.select(papers.c.id, rank.label("rank"))
+        .where(matched.op("@@")(tsq), *query_filters(q))
+        .order_by(sa.desc("rank"), papers.c.id.desc())
+        .limit(limit)
+    ).all()
     return [(r.id, float(r.rank)) for r in rows]
 
 
@@ -233,12 +255,18 @@ def _pg_highlights(conn: Connection, q: Query, ids: list[int]) -> dict[int, tupl
     if tsq is None or not ids:
         return {}
     options = f"StartSel={START}, StopSel={STOP}"
-    rows = conn.execute(sa.select(
-        papers.c.id,
-        sa.func.ts_headline("english", papers.c.title, tsq, options + ", HighlightAll=true"),
-        sa.func.ts_headline("english", papers.c.abstract, tsq,
-                            options + ", MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=…"),
-    ).where(papers.c.id.in_(ids)))
+    rows = conn.execute(
+        sa.select(
+            papers.c.id,
+            sa.func.ts_headline("english", papers.c.title, tsq, options + ", HighlightAll=true"),
+            sa.func.ts_headline(
+                "english",
+                papers.c.abstract,
+                tsq,
+                options + ", MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=…",
+            ),
+        ).where(papers.c.id.in_(ids))
+    )
     return {int(i): (t, sn) for i, t, sn in rows}
 
 
@@ -250,8 +278,9 @@ def _filtered_only(conn: Connection, q: Query, limit: int) -> tuple[list[tuple[i
     return [(int(i), 0.0) for i in rows], int(total)
 
 
-def keyword_ranked(conn: Connection, q: Query, limit: int, *,
-                   count: bool = True) -> tuple[list[tuple[int, float]], int]:
+def keyword_ranked(
+    conn: Connection, q: Query, limit: int, *, count: bool = True
+) -> tuple[list[tuple[int, float]], int]:
     """Return the best `limit` (paper id, score) pairs for a query, and how many papers match in all
     (only when `count`: counting every match of a common word costs more than ranking the best).
 
@@ -319,4 +348,4 @@ def keyword_search(conn: Connection, q: Query, limit: int = 20, offset: int = 0)
         return Results([], 0, [*q.notes, "Type a few words to search."])
     # At least a hundred, so that the staging (keyword_ranked) stops early only on a large store.
     ranked, total = keyword_ranked(conn, q, max(100, offset + limit))
-    return Results(hits_for(conn, q, ranked[offset:offset + limit]), total, list(q.notes))
+    return Results(hits_for(conn, q, ranked[offset : offset + limit]), total, list(q.notes))

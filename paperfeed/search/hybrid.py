@@ -54,8 +54,9 @@ def query_text(q: Query) -> str:
     return " ".join(q.words + [" ".join(p) for p in q.phrases])
 
 
-def semantic_ids(conn: Connection, index: VectorIndex, model: MiniLM, q: Query, k: int,
-                 vector: np.ndarray | None = None) -> list[tuple[int, float]]:
+def semantic_ids(
+    conn: Connection, index: VectorIndex, model: MiniLM, q: Query, k: int, vector: np.ndarray | None = None
+) -> list[tuple[int, float]]:
     """Return the k papers nearest the query's meaning that pass its filters (`vector`: already embedded)."""
     text = query_text(q)
     if not text or not len(index):
@@ -75,8 +76,9 @@ def _scaled(scored: list[tuple[int, float]]) -> dict[int, float]:
     return {i: (s - low) / (high - low) if high > low else 1.0 for i, s in scored}
 
 
-def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]],
-         semantic_weight: float = SEMANTIC_WEIGHT) -> list[tuple[int, float]]:
+def fuse(
+    keyword: list[tuple[int, float]], semantic: list[tuple[int, float]], semantic_weight: float = SEMANTIC_WEIGHT
+) -> list[tuple[int, float]]:
     """Fuse two scored lists of paper ids into one: (id, fused score), best first."""
     fused: dict[int, float] = {}
     for paper_id, s in _scaled(keyword).items():
@@ -86,8 +88,9 @@ def fuse(keyword: list[tuple[int, float]], semantic: list[tuple[int, float]],
     return sorted(fused.items(), key=lambda kv: (-kv[1], -kv[0]))
 
 
-def hybrid_search(conn: Connection, q: Query, index: VectorIndex | None, model: MiniLM | None,
-                  limit: int = 20, offset: int = 0) -> Results:
+def hybrid_search(
+    conn: Connection, q: Query, index: VectorIndex | None, model: MiniLM | None, limit: int = 20, offset: int = 0
+) -> Results:
     """Return keyword and semantic results fused; keyword alone when there is no model or index."""
     if index is None or model is None or not len(index) or not q.has_text:
         return keyword_search(conn, q, limit, offset)
@@ -96,7 +99,7 @@ def hybrid_search(conn: Connection, q: Query, index: VectorIndex | None, model: 
     embedding = _EMBEDDER.submit(model.embed, [query_text(q)])
     keyword, _ = keyword_ranked(conn, q, CANDIDATES, count=False)
     fused = fuse(keyword, semantic_ids(conn, index, model, q, CANDIDATES, vector=embedding.result()[0]))
-    return Results(hits_for(conn, q, fused[offset:offset + limit]), len(fused), list(q.notes))
+    return Results(hits_for(conn, q, fused[offset : offset + limit]), len(fused), list(q.notes))
 
 
 def related_papers(conn: Connection, index: VectorIndex | None, paper_id: int, k: int = 5) -> list[Paper]:

@@ -25,13 +25,71 @@ from paperfeed.store.schema import paper_keywords, papers, word_df
 KEEP = 5
 MAX_WORDS = 3
 WATERMARK = "keywords_through"
-_EXTRA_STOP = frozenset((
-    "also", "been", "both", "but", "each", "more", "most", "such", "than", "then", "there", "they", "through",
-    "under", "over", "only", "other", "show", "shows", "shown", "paper", "propose", "proposed", "present",
-    "results", "result", "approach", "method", "methods", "new", "novel", "based", "however", "well", "not",
-    "between", "may", "all", "two", "one", "how", "when", "where", "which", "who", "will", "would", "these",
-    "those", "was", "were", "here", "its", "do", "does", "into", "our", "us", "use", "used", "study",
-))
+_EXTRA_STOP = frozenset(
+    (
+        "also",
+        "been",
+        "both",
+        "but",
+        "each",
+        "more",
+        "most",
+        "such",
+        "than",
+        "then",
+        "there",
+        "they",
+        "through",
+        "under",
+        "over",
+        "only",
+        "other",
+        "show",
+        "shows",
+        "shown",
+        "paper",
+        "propose",
+        "proposed",
+        "present",
+        "results",
+        "result",
+        "approach",
+        "method",
+        "methods",
+        "new",
+        "novel",
+        "based",
+        "however",
+        "well",
+        "not",
+        "between",
+        "may",
+        "all",
+        "two",
+        "one",
+        "how",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "would",
+        "these",
+        "those",
+        "was",
+        "were",
+        "here",
+        "its",
+        "do",
+        "does",
+        "into",
+        "our",
+        "us",
+        "use",
+        "used",
+        "study",
+    )
+)
 STOP = STOPWORDS | _EXTRA_STOP
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|[.,;:!?()\[\]{}$\\\"]")
 
@@ -65,7 +123,7 @@ def candidates(title: str, abstract: str) -> Counter[str]:
         for run in _chunks(text):
             for n in range(1, MAX_WORDS + 1):
                 for i in range(len(run) - n + 1):
-                    counts[" ".join(run[i:i + n])] += weight
+                    counts[" ".join(run[i : i + n])] += weight
     return counts
 
 
@@ -99,7 +157,7 @@ def _upsert_df(conn: Connection, increments: Counter[str]) -> None:
     stmt = stmt.on_conflict_do_update(index_elements=["word"], set_={"df": word_df.c.df + stmt.excluded.df})
     items = list(increments.items())
     for start in range(0, len(items), 5000):
-        conn.execute(stmt, [{"word": w[:64], "df": n} for w, n in items[start:start + 5000]])
+        conn.execute(stmt, [{"word": w[:64], "df": n} for w, n in items[start : start + 5000]])
 
 
 def index_keyphrases(conn: Connection, batch: int = 2000) -> int:
@@ -127,8 +185,11 @@ def index_keyphrases(conn: Connection, batch: int = 2000) -> int:
         vocabulary = set().union(*(words(f"{r.title} {r.abstract}") for r in chunk))
         df = dict(conn.execute(sa.select(word_df.c.word, word_df.c.df).where(word_df.c.word.in_(vocabulary))).all())
         conn.execute(paper_keywords.delete().where(paper_keywords.c.paper_id.in_([r.id for r in chunk])))
-        values = [{"paper_id": r.id, "position": n, "keyword": k}
-                  for r in chunk for n, k in enumerate(pick_keyphrases(r.title, r.abstract, df, documents))]
+        values = [
+            {"paper_id": r.id, "position": n, "keyword": k}
+            for r in chunk
+            for n, k in enumerate(pick_keyphrases(r.title, r.abstract, df, documents))
+        ]
         if values:
             conn.execute(paper_keywords.insert(), values)
         done += len(chunk)
@@ -141,8 +202,11 @@ def keyphrases_of(conn: Connection, paper_ids: list[int]) -> dict[int, list[str]
     if not paper_ids:
         return {}
     out: dict[int, list[str]] = {}
-    rows = conn.execute(sa.select(paper_keywords.c.paper_id, paper_keywords.c.keyword)
-                        .where(paper_keywords.c.paper_id.in_(paper_ids)).order_by(paper_keywords.c.position))
+    rows = conn.execute(
+        sa.select(paper_keywords.c.paper_id, paper_keywords.c.keyword)
+        .where(paper_keywords.c.paper_id.in_(paper_ids))
+        .order_by(paper_keywords.c.position)
+    )
     for paper_id, keyword in rows:
         out.setdefault(paper_id, []).append(keyword)
     return out

@@ -17,8 +17,13 @@ CHECK_EVERY = 30.0  # seconds between looks at whether `paperfeed index` has add
 
 
 class LiveVectors:
-    def __init__(self, engine: Engine, data_dir: str, load_model: Callable[[], MiniLM] = default_model,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        data_dir: str,
+        load_model: Callable[[], MiniLM] = default_model,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.data_dir = data_dir
         self.load_model = load_model

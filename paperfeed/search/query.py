@@ -18,11 +18,46 @@ _TOKEN_RE = re.compile(r'(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+)')
 _WORD_RE = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*", re.UNICODE)
 FILTERS = ("author", "category", "after", "before")
 # Words too common to rank by: full-text search drops them from "any word" matching, key phrases never use them.
-STOPWORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have", "in", "into", "is", "it",
-    "its", "of", "on", "or", "our", "that", "the", "their", "these", "this", "to", "using", "via", "we", "what",
-    "which", "while", "with", "without",
-))
+STOPWORDS = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "these",
+        "this",
+        "to",
+        "using",
+        "via",
+        "we",
+        "what",
+        "which",
+        "while",
+        "with",
+        "without",
+    )
+)
 
 
 @dataclass

@@ -14,8 +14,7 @@ from paperfeed.store.db import has_pgvector
 from paperfeed.store.schema import embeddings
 
 
-def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None,
-                   from_scratch: bool = False) -> list[str]:
+def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None, from_scratch: bool = False) -> list[str]:
     """Index what changed (or everything, `from_scratch`); return a line per index saying what was done."""
     with engine.begin() as conn:
         count = rebuild(conn) if from_scratch else index_pending(conn)

@@ -42,8 +42,11 @@ def from_blob(blob: bytes) -> np.ndarray:
 
 def pending_papers(conn: Connection, limit: int) -> list[sa.Row]:
     """Return papers without a current embedding, newest listing first (those readers see first)."""
-    current = sa.and_(embeddings.c.paper_id == papers.c.id, embeddings.c.model == MODEL_NAME,
-                      embeddings.c.content_hash == papers.c.content_hash)
+    current = sa.and_(
+        embeddings.c.paper_id == papers.c.id,
+        embeddings.c.model == MODEL_NAME,
+        embeddings.c.content_hash == papers.c.content_hash,
+    )
     stmt = (
         sa.select(papers.c.id, papers.c.title, papers.c.abstract, papers.c.content_hash)
         .where(~sa.exists().where(current))
@@ -54,10 +57,14 @@ def pending_papers(conn: Connection, limit: int) -> list[sa.Row]:
 
 
 def count_pending(conn: Connection) -> int:
-    current = sa.and_(embeddings.c.paper_id == papers.c.id, embeddings.c.model == MODEL_NAME,
-                      embeddings.c.content_hash == papers.c.content_hash)
-    return int(conn.execute(sa.select(sa.func.count()).select_from(papers).where(~sa.exists().where(current)))
-               .scalar() or 0)
+    current = sa.and_(
+        embeddings.c.paper_id == papers.c.id,
+        embeddings.c.model == MODEL_NAME,
+        embeddings.c.content_hash == papers.c.content_hash,
+    )
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(papers).where(~sa.exists().where(current))).scalar() or 0
+    )
 
 
 def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now: datetime | None = None) -> None:
@@ -65,11 +72,19 @@ def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now:
     now = now or clock_now()
     ids = [paper_id for paper_id, _, _ in rows]
     conn.execute(embeddings.delete().where(embeddings.c.paper_id.in_(ids)))
-    conn.execute(embeddings.insert(), [
-        {"paper_id": paper_id, "model": MODEL_NAME, "content_hash": digest, "vector": to_blob(vector),
-         "embedded_at": now}
-        for paper_id, digest, vector in rows
-    ])
+    conn.execute(
+        embeddings.insert(),
+        [
+            {
+                "paper_id": paper_id,
+                "model": MODEL_NAME,
+                "content_hash": digest,
+                "vector": to_blob(vector),
+                "embedded_at": now,
+            }
+            for paper_id, digest, vector in rows
+        ],
+    )
     if has_pgvector(conn):
         fill_pgvector(conn, ids)
 
@@ -81,19 +96,24 @@ def _literal(vector: np.ndarray) -> str:
 def fill_pgvector(conn: Connection, ids: list[int] | None = None) -> int:
     """Copy embeddings into the pgvector column (these papers', or every one still missing); return how many."""
     stmt = sa.select(embeddings.c.paper_id, embeddings.c.vector)
-    stmt = stmt.where(embeddings.c.paper_id.in_(ids)) if ids is not None else \
-        stmt.where(sa.literal_column("embedding").is_(None))
+    stmt = (
+        stmt.where(embeddings.c.paper_id.in_(ids))
+        if ids is not None
+        else stmt.where(sa.literal_column("embedding").is_(None))
+    )
     done = 0
     for chunk in _chunks(conn.execute(stmt).all(), 1000):
-        conn.execute(sa.text("UPDATE embeddings SET embedding = CAST(:v AS vector) WHERE paper_id = :id"),
-                     [{"id": r.paper_id, "v": _literal(from_blob(r.vector))} for r in chunk])
+        conn.execute(
+            sa.text("UPDATE embeddings SET embedding = CAST(:v AS vector) WHERE paper_id = :id"),
+            [{"id": r.paper_id, "v": _literal(from_blob(r.vector))} for r in chunk],
+        )
         done += len(chunk)
     return done
 
 
 def _chunks(rows: Sequence[sa.Row], size: int) -> Iterator[Sequence[sa.Row]]:
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]
 
 
 class VectorIndex(Protocol):
@@ -117,8 +137,11 @@ class ExactIndex:
 
     @classmethod
     def load(cls, conn: Connection) -> ExactIndex:
-        rows = conn.execute(sa.select(embeddings.c.paper_id, embeddings.c.vector)
-                            .where(embeddings.c.model == MODEL_NAME).order_by(embeddings.c.paper_id)).all()
+        rows = conn.execute(
+            sa.select(embeddings.c.paper_id, embeddings.c.vector)
+            .where(embeddings.c.model == MODEL_NAME)
+            .order_by(embeddings.c.paper_id)
+        ).all()
         if not rows:
             return cls()
         ids = np.fromiter((r.paper_id for r in rows), dtype=np.int64, count=len(rows))
@@ -198,10 +221,13 @@ class PgVectorIndex:
         with self.engine.begin() as conn:
             # The graph search keeps ef_search candidates: at least as many as asked for.
             conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF, k + 1)}")
-            rows = conn.execute(sa.text(
-                "SELECT paper_id, -(embedding <#> CAST(:q AS vector)) AS score FROM embeddings "
-                "WHERE embedding IS NOT NULL ORDER BY embedding <#> CAST(:q AS vector) LIMIT :k"),
-                {"q": _literal(query), "k": k + (exclude is not None)}).all()
+            rows = conn.execute(
+                sa.text(
+                    "SELECT paper_id, -(embedding <#> CAST(:q AS vector)) AS score FROM embeddings "
+                    "WHERE embedding IS NOT NULL ORDER BY embedding <#> CAST(:q AS vector) LIMIT :k"
+                ),
+                {"q": _literal(query), "k": k + (exclude is not None)},
+            ).all()
         return [(int(i), float(s)) for i, s in rows if i != exclude][:k]
 
 
@@ -215,12 +241,17 @@ def update_hnsw(conn: Connection, data_dir: str, rebuild: bool = False) -> int:
     import hnswlib
 
     graph_path, meta_path = index_paths(data_dir)
-    total = int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
-                             .where(embeddings.c.model == MODEL_NAME)).scalar() or 0)
+    total = int(
+        conn.execute(
+            sa.select(sa.func.count()).select_from(embeddings).where(embeddings.c.model == MODEL_NAME)
+        ).scalar()
+        or 0
+    )
     meta = json.loads(meta_path.read_text()) if meta_path.exists() and not rebuild else None
     graph = hnswlib.Index(space="ip", dim=DIM)
     stmt = sa.select(embeddings.c.paper_id, embeddings.c.vector, embeddings.c.embedded_at).where(
-        embeddings.c.model == MODEL_NAME)
+        embeddings.c.model == MODEL_NAME
+    )
     if meta and graph_path.exists():
         graph.load_index(str(graph_path), max_elements=max(total, 1))
         stmt = stmt.where(embeddings.c.embedded_at > datetime.fromisoformat(meta["through"]))
@@ -243,8 +274,12 @@ def update_hnsw(conn: Connection, data_dir: str, rebuild: bool = False) -> int:
 def load_index(conn: Connection, data_dir: str) -> VectorIndex | None:
     """Return the index a web worker should search: pgvector when the store has it, the HNSW file for
     large sites, else exact."""
-    count = int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
-                             .where(embeddings.c.model == MODEL_NAME)).scalar() or 0)
+    count = int(
+        conn.execute(
+            sa.select(sa.func.count()).select_from(embeddings).where(embeddings.c.model == MODEL_NAME)
+        ).scalar()
+        or 0
+    )
     if not count:
         return None
     if has_pgvector(conn):

@@ -16,8 +16,10 @@ class BackupError(RuntimeError):
 
 def _driver(engine: Engine) -> tuple[object, sqlite3.Connection]:
     if engine.dialect.name != "sqlite":
-        raise BackupError("Backups of PostgreSQL are pg_dump's job: pg_dump -Fc DATABASE > paperfeed.dump, "
-                          "and pg_restore -d DATABASE paperfeed.dump to bring it back.")
+        raise BackupError(
+            "Backups of PostgreSQL are pg_dump's job: pg_dump -Fc DATABASE > paperfeed.dump, "
+            "and pg_restore -d DATABASE paperfeed.dump to bring it back."
+        )
     raw = engine.raw_connection()
     return raw, raw.driver_connection  # type: ignore[return-value]
 

@@ -22,9 +22,11 @@ class Checkpoint:
 def load_checkpoint(conn: Connection, name: str) -> Checkpoint:
     """Return the saved checkpoint, or an empty one for a harvest never run."""
     row = conn.execute(
-        sa.select(harvest_checkpoints.c.from_date, harvest_checkpoints.c.resumption_token,
-                  harvest_checkpoints.c.last_success_date)
-        .where(harvest_checkpoints.c.name == name)
+        sa.select(
+            harvest_checkpoints.c.from_date,
+            harvest_checkpoints.c.resumption_token,
+            harvest_checkpoints.c.last_success_date,
+        ).where(harvest_checkpoints.c.name == name)
     ).first()
     if row is None:
         return Checkpoint(name)

@@ -29,12 +29,18 @@ def claim_authorship(conn: Connection, user_id: int, paper_id: int, author_name:
     authors = conn.execute(sa.select(papers.c.authors).where(papers.c.id == paper_id)).scalar()
     if authors is None or author_name not in authors:
         raise CommunityError("Pick one of the paper's authors.")
-    existing = conn.execute(sa.select(authorship_claims.c.status).where(
-        authorship_claims.c.user_id == user_id, authorship_claims.c.paper_id == paper_id)).scalar()
+    existing = conn.execute(
+        sa.select(authorship_claims.c.status).where(
+            authorship_claims.c.user_id == user_id, authorship_claims.c.paper_id == paper_id
+        )
+    ).scalar()
     if existing:
         raise CommunityError(f"You have already claimed this paper ({existing}).")
-    conn.execute(authorship_claims.insert().values(user_id=user_id, paper_id=paper_id, author_name=author_name,
-                                                   status="pending", created_at=now))
+    conn.execute(
+        authorship_claims.insert().values(
+            user_id=user_id, paper_id=paper_id, author_name=author_name, status="pending", created_at=now
+        )
+    )
 
 
 def _claims_select():  # type: ignore[no-untyped-def]
@@ -50,8 +56,12 @@ def _claim(r: sa.Row) -> Claim:
 
 
 def pending_claims(conn: Connection) -> list[Claim]:
-    return [_claim(r) for r in conn.execute(
-        _claims_select().where(authorship_claims.c.status == "pending").order_by(authorship_claims.c.id))]
+    return [
+        _claim(r)
+        for r in conn.execute(
+            _claims_select().where(authorship_claims.c.status == "pending").order_by(authorship_claims.c.id)
+        )
+    ]
 
 
 def user_claims(conn: Connection, user_id: int, status: str | None = None) -> list[Claim]:
@@ -62,14 +72,23 @@ def user_claims(conn: Connection, user_id: int, status: str | None = None) -> li
 
 
 def decide_claim(conn: Connection, claim_id: int, confirm: bool, now: datetime) -> None:
-    done = conn.execute(authorship_claims.update()
-                        .where(authorship_claims.c.id == claim_id, authorship_claims.c.status == "pending")
-                        .values(status="confirmed" if confirm else "rejected", decided_at=now)).rowcount
+    done = conn.execute(
+        authorship_claims.update()
+        .where(authorship_claims.c.id == claim_id, authorship_claims.c.status == "pending")
+        .values(status="confirmed" if confirm else "rejected", decided_at=now)
+    ).rowcount
     if not done:
         raise CommunityError("That claim does not exist or was already decided.")
 
 
 def is_confirmed_author(conn: Connection, user_id: int, paper_id: int) -> bool:
-    return conn.execute(sa.select(authorship_claims.c.id).where(
-        authorship_claims.c.user_id == user_id, authorship_claims.c.paper_id == paper_id,
-        authorship_claims.c.status == "confirmed")).first() is not None
+    return (
+        conn.execute(
+            sa.select(authorship_claims.c.id).where(
+                authorship_claims.c.user_id == user_id,
+                authorship_claims.c.paper_id == paper_id,
+                authorship_claims.c.status == "confirmed",
+            )
+        ).first()
+        is not None
+    )

@@ -28,18 +28,17 @@ class Collection:
 
 
 def _collection_select():  # type: ignore[no-untyped-def]
-    size = (sa.select(sa.func.count()).where(collection_items.c.collection_id == collections.c.id)
-            .scalar_subquery())
+    size = sa.select(sa.func.count()).where(collection_items.c.collection_id == collections.c.id).scalar_subquery()
     return sa.select(collections, users.c.username, size.label("size")).join(users, users.c.id == collections.c.user_id)
 
 
 def _collection(row: sa.Row) -> Collection:
-    return Collection(row.id, row.user_id, row.username, row.name, row.description, bool(row.is_public),
-                      int(row.size))
+    return Collection(row.id, row.user_id, row.username, row.name, row.description, bool(row.is_public), int(row.size))
 
 
-def create_collection(conn: Connection, user_id: int, name: str, description: str, is_public: bool,
-                      now: datetime) -> int:
+def create_collection(
+    conn: Connection, user_id: int, name: str, description: str, is_public: bool, now: datetime
+) -> int:
     name = " ".join(name.split())
     if not name:
         raise CommunityError("A collection needs a name.")
@@ -47,9 +46,13 @@ def create_collection(conn: Connection, user_id: int, name: str, description: st
         raise CommunityError(f"A collection's name has at most {MAX_COLLECTION_NAME} characters.")
     if len(description) > MAX_DESCRIPTION:
         raise CommunityError(f"A description has at most {MAX_DESCRIPTION} characters.")
-    return int(conn.execute(collections.insert().values(
-        user_id=user_id, name=name, description=description.strip(), is_public=is_public, created_at=now)
-    ).inserted_primary_key[0])  # type: ignore[index]
+    return int(
+        conn.execute(
+            collections.insert().values(
+                user_id=user_id, name=name, description=description.strip(), is_public=is_public, created_at=now
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]  # never None for an INSERT
+    )  # type: ignore[index]
 
 
 def get_collection(conn: Connection, collection_id: int) -> Collection | None:
@@ -73,15 +76,18 @@ def _owned(conn: Connection, collection_id: int, user_id: int) -> Collection:
     return found
 
 
-def update_collection(conn: Connection, collection_id: int, user_id: int, *, name: str, description: str,
-                      is_public: bool) -> None:
+def update_collection(
+    conn: Connection, collection_id: int, user_id: int, *, name: str, description: str, is_public: bool
+) -> None:
     _owned(conn, collection_id, user_id)
     name = " ".join(name.split())
     if not name or len(name) > MAX_COLLECTION_NAME or len(description) > MAX_DESCRIPTION:
-        raise CommunityError("A collection needs a name of at most 100 characters and a description of at "
-                             "most 1000.")
-    conn.execute(collections.update().where(collections.c.id == collection_id)
-                 .values(name=name, description=description.strip(), is_public=is_public))
+        raise CommunityError("A collection needs a name of at most 100 characters and a description of at most 1000.")
+    conn.execute(
+        collections.update()
+        .where(collections.c.id == collection_id)
+        .values(name=name, description=description.strip(), is_public=is_public)
+    )
 
 
 def delete_collection(conn: Connection, collection_id: int, user_id: int) -> None:
@@ -92,18 +98,28 @@ def delete_collection(conn: Connection, collection_id: int, user_id: int) -> Non
 
 def add_to_collection(conn: Connection, collection_id: int, user_id: int, paper_id: int, now: datetime) -> None:
     _owned(conn, collection_id, user_id)
-    conn.execute(upsert(conn, collection_items)
-                 .values(collection_id=collection_id, paper_id=paper_id, added_at=now).on_conflict_do_nothing())
+    conn.execute(
+        upsert(conn, collection_items)
+        .values(collection_id=collection_id, paper_id=paper_id, added_at=now)
+        .on_conflict_do_nothing()
+    )
 
 
 def remove_from_collection(conn: Connection, collection_id: int, user_id: int, paper_id: int) -> None:
     _owned(conn, collection_id, user_id)
-    conn.execute(collection_items.delete().where(collection_items.c.collection_id == collection_id,
-                                                 collection_items.c.paper_id == paper_id))
+    conn.execute(
+        collection_items.delete().where(
+            collection_items.c.collection_id == collection_id, collection_items.c.paper_id == paper_id
+        )
+    )
 
 
 def collection_paper_ids(conn: Connection, collection_id: int) -> list[int]:
     """Return the papers of a collection, most recently added first."""
-    return list(conn.execute(
-        sa.select(collection_items.c.paper_id).where(collection_items.c.collection_id == collection_id)
-        .order_by(collection_items.c.added_at.desc(), collection_items.c.paper_id.desc())).scalars())
+    return list(
+        conn.execute(
+            sa.select(collection_items.c.paper_id)
+            .where(collection_items.c.collection_id == collection_id)
+            .order_by(collection_items.c.added_at.desc(), collection_items.c.paper_id.desc())
+        ).scalars()
+    )

@@ -43,22 +43,23 @@ def _check_body(body: str) -> str:
     return body
 
 
-def add_comment(conn: Connection, paper_id: int, user_id: int, body: str, now: datetime,
-                parent_id: int | None = None) -> int:
+def add_comment(
+    conn: Connection, paper_id: int, user_id: int, body: str, now: datetime, parent_id: int | None = None
+) -> int:
     """Add a comment (a reply when parent_id is given; replies are one level deep); return its id."""
     body = _check_body(body)
     if parent_id is not None:
-        parent = conn.execute(sa.select(comments.c.paper_id, comments.c.parent_id)
-                              .where(comments.c.id == parent_id)).first()
+        parent = conn.execute(
+            sa.select(comments.c.paper_id, comments.c.parent_id).where(comments.c.id == parent_id)
+        ).first()
         if parent is None or parent.paper_id != paper_id:
             raise CommunityError("That comment does not exist on this paper.")
         if parent.parent_id is not None:
             parent_id = parent.parent_id  # a reply to a reply joins the same thread
-    comment_id = conn.execute(comments.insert().values(
-        paper_id=paper_id, user_id=user_id, parent_id=parent_id, body=body, created_at=now)
-    ).inserted_primary_key[0]  # type: ignore[index]
-    conn.execute(papers.update().where(papers.c.id == paper_id)
-                 .values(comment_count=papers.c.comment_count + 1))
+    comment_id = conn.execute(
+        comments.insert().values(paper_id=paper_id, user_id=user_id, parent_id=parent_id, body=body, created_at=now)
+    ).inserted_primary_key[0]  # type: ignore[index]  # never None for an INSERT
+    conn.execute(papers.update().where(papers.c.id == paper_id).values(comment_count=papers.c.comment_count + 1))
     return int(comment_id)
 
 
@@ -73,14 +74,14 @@ def _own_comment(conn: Connection, comment_id: int, user_id: int) -> sa.Row:
 
 def edit_comment(conn: Connection, comment_id: int, user_id: int, body: str, now: datetime) -> None:
     _own_comment(conn, comment_id, user_id)
-    conn.execute(comments.update().where(comments.c.id == comment_id)
-                 .values(body=_check_body(body), edited_at=now))
+    conn.execute(comments.update().where(comments.c.id == comment_id).values(body=_check_body(body), edited_at=now))
 
 
 def _visible_change(conn: Connection, row: sa.Row, delta: int) -> None:
     if not row.deleted and not row.hidden:
-        conn.execute(papers.update().where(papers.c.id == row.paper_id)
-                     .values(comment_count=papers.c.comment_count + delta))
+        conn.execute(
+            papers.update().where(papers.c.id == row.paper_id).values(comment_count=papers.c.comment_count + delta)
+        )
 
 
 def delete_comment(conn: Connection, comment_id: int, user_id: int) -> None:
@@ -98,20 +99,23 @@ def set_comment_hidden(conn: Connection, comment_id: int, hidden: bool) -> None:
     if bool(row.hidden) == hidden:
         return
     if not row.deleted:
-        conn.execute(papers.update().where(papers.c.id == row.paper_id)
-                     .values(comment_count=papers.c.comment_count + (-1 if hidden else 1)))
+        conn.execute(
+            papers.update()
+            .where(papers.c.id == row.paper_id)
+            .values(comment_count=papers.c.comment_count + (-1 if hidden else 1))
+        )
     conn.execute(comments.update().where(comments.c.id == comment_id).values(hidden=hidden))
 
 
 def paper_comments(conn: Connection, paper_id: int, *, include_hidden: bool = False) -> list[Comment]:
     """Return a paper's comments, oldest first (threads are assembled by the view)."""
-    confirmed = (
-        sa.select(authorship_claims.c.user_id)
-        .where(authorship_claims.c.paper_id == paper_id, authorship_claims.c.status == "confirmed")
+    confirmed = sa.select(authorship_claims.c.user_id).where(
+        authorship_claims.c.paper_id == paper_id, authorship_claims.c.status == "confirmed"
     )
     stmt = (
-        sa.select(comments, users.c.username, users.c.display_name,
-                  comments.c.user_id.in_(confirmed).label("by_author"))
+        sa.select(
+            comments, users.c.username, users.c.display_name, comments.c.user_id.in_(confirmed).label("by_author")
+        )
         .join(users, users.c.id == comments.c.user_id)
         .where(comments.c.paper_id == paper_id)
         .order_by(comments.c.id)
@@ -119,7 +123,19 @@ def paper_comments(conn: Connection, paper_id: int, *, include_hidden: bool = Fa
     if not include_hidden:
         stmt = stmt.where(comments.c.hidden.is_(False))
     return [
-        Comment(r.id, r.paper_id, r.user_id, r.username, r.display_name, r.parent_id, r.body, r.created_at,
-                r.edited_at, bool(r.deleted), bool(r.hidden), bool(r.by_author))
+        Comment(
+            r.id,
+            r.paper_id,
+            r.user_id,
+            r.username,
+            r.display_name,
+            r.parent_id,
+            r.body,
+            r.created_at,
+            r.edited_at,
+            bool(r.deleted),
+            bool(r.hidden),
+            bool(r.by_author),
+        )
         for r in conn.execute(stmt)
     ]

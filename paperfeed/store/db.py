@@ -73,26 +73,33 @@ def has_pgvector(conn: sa.Connection) -> bool:
     """Whether this store keeps vectors in a pgvector column (PostgreSQL with the extension: migration 0008)."""
     if conn.dialect.name != "postgresql":
         return False
-    return bool(conn.exec_driver_sql(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' AND column_name = 'embedding'"
-    ).scalar())
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' AND column_name = 'embedding'"
+        ).scalar()
+    )
 
 
 def pgvector_creatable(conn: sa.Connection) -> bool:
     """Whether this store can have pgvector: the extension is created already, or installed and this role
     may create it (pgvector is not a trusted extension: creating it takes a superuser)."""
-    return bool(conn.exec_driver_sql(
-        "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') OR ("
-        "EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AND "
-        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user))").scalar())
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') OR ("
+            "EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AND "
+            "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user))"
+        ).scalar()
+    )
 
 
 def add_pgvector(conn: sa.Connection) -> None:
     """The embedding column and its HNSW index (m 16, ef_construction 64: recall@10 above 0.97 at 1M)."""
     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS vector")
     conn.exec_driver_sql("ALTER TABLE embeddings ADD COLUMN embedding vector(384)")
-    conn.exec_driver_sql("CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
-                         "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)")
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_embeddings_embedding ON embeddings USING hnsw "
+        "(embedding vector_ip_ops) WITH (m = 16, ef_construction = 64)"
+    )
 
 
 def ensure_pgvector(engine: Engine) -> bool:
@@ -105,8 +112,10 @@ def ensure_pgvector(engine: Engine) -> bool:
             return True
         if not pgvector_creatable(conn):
             if conn.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").scalar():
-                log.warning("pgvector is installed but this role may not create it: run `CREATE EXTENSION "
-                            "vector` in this database as a superuser, then `paperfeed migrate` and `paperfeed index`")
+                log.warning(
+                    "pgvector is installed but this role may not create it: run `CREATE EXTENSION "
+                    "vector` in this database as a superuser, then `paperfeed migrate` and `paperfeed index`"
+                )
             return False
         add_pgvector(conn)
     return True

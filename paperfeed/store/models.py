@@ -83,7 +83,8 @@ def read_papers(conn: Connection, stmt: sa.Select) -> list[Paper]:
 def select_papers() -> sa.Select:
     """Return a select of every paper column and the submitter's name."""
     return sa.select(*PAPER_COLUMNS, users.c.username.label("submitter")).select_from(
-        papers.outerjoin(users, users.c.id == papers.c.submitted_by))
+        papers.outerjoin(users, users.c.id == papers.c.submitted_by)
+    )
 
 
 def ordered(stmt: sa.Select, sort: str) -> sa.Select:

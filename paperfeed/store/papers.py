@@ -24,10 +24,27 @@ MAX_NAME = 300  # longest author name kept in the author index
 # table that points at a paper: votes, comments…) belongs to this site and is
 # never overwritten by a later version of the paper.
 CONTENT_COLUMNS = (
-    "title", "abstract", "authors", "affiliations", "categories", "primary_category", "published_at",
-    "updated_at", "latest_version", "versions", "comments", "journal_ref", "doi",
-    "report_no", "license", "abs_url", "pdf_url", "organization", "base_upvotes",
-    "code_url_found", "project_url_found",
+    "title",
+    "abstract",
+    "authors",
+    "affiliations",
+    "categories",
+    "primary_category",
+    "published_at",
+    "updated_at",
+    "latest_version",
+    "versions",
+    "comments",
+    "journal_ref",
+    "doi",
+    "report_no",
+    "license",
+    "abs_url",
+    "pdf_url",
+    "organization",
+    "base_upvotes",
+    "code_url_found",
+    "project_url_found",
 )
 # What some sources cannot know (version history, organization, imported votes):
 # an update from such a source keeps what a richer one stored.
@@ -51,13 +68,21 @@ def papers_by_ids(conn: Connection, ids: list[int]) -> list[Paper]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def papers_after(conn: Connection, after_id: int, limit: int, *, category: str | None = None,
-                 first: date | None = None, last: date | None = None) -> list[Paper]:
+def papers_after(
+    conn: Connection,
+    after_id: int,
+    limit: int,
+    *,
+    category: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> list[Paper]:
     """Return papers in id order after `after_id`: a stable walk over the whole store, for mirrors."""
     stmt = select_papers().where(papers.c.id > after_id, VISIBLE)
     if category:
-        stmt = stmt.where(papers.c.id.in_(sa.select(paper_categories.c.paper_id)
-                                          .where(paper_categories.c.category == category)))
+        stmt = stmt.where(
+            papers.c.id.in_(sa.select(paper_categories.c.paper_id).where(paper_categories.c.category == category))
+        )
     if first is not None:
         stmt = stmt.where(papers.c.listed_on >= first)
     if last is not None:
@@ -75,9 +100,11 @@ def set_paper_hidden(conn: Connection, paper_id: int, hidden: bool) -> None:
 
 def mark_submitted(conn: Connection, paper_id: int, user_id: int, now: datetime) -> None:
     """Record who submitted a paper and list it today."""
-    conn.execute(papers.update().where(papers.c.id == paper_id)
-                 .values(submitted_by=user_id, submitted_at=now, listed_on=now.date()))
-
+    conn.execute(
+        papers.update()
+        .where(papers.c.id == paper_id)
+        .values(submitted_by=user_id, submitted_at=now, listed_on=now.date())
+    )
 
 
 @dataclass(slots=True)
@@ -109,7 +136,8 @@ def content_row(record: PaperRecord) -> dict[str, Any]:
         "latest_version": record.latest_version,
         "versions": (
             [{"version": v.number, "created": v.created.isoformat()} for v in record.versions]
-            if record.versions else None
+            if record.versions
+            else None
         ),
         "comments": record.comments,
         "journal_ref": record.journal_ref,
@@ -120,8 +148,7 @@ def content_row(record: PaperRecord) -> dict[str, Any]:
         "pdf_url": record.pdf_url,
         "organization": record.organization,
         "base_upvotes": record.base_upvotes,
-        **dict(zip(("code_url_found", "project_url_found"), find_links(record.comments, record.abstract),
-                   strict=True)),
+        **dict(zip(("code_url_found", "project_url_found"), find_links(record.comments, record.abstract), strict=True)),
     }
 
 
@@ -157,14 +184,16 @@ def _newest_per_id(records: Sequence[PaperRecord]) -> dict[str, PaperRecord]:
     for r in records:
         seen = out.get(r.arxiv_id)
         if seen is None or (r.latest_version or 0, r.updated_at or datetime.min) >= (
-            seen.latest_version or 0, seen.updated_at or datetime.min
+            seen.latest_version or 0,
+            seen.updated_at or datetime.min,
         ):
             out[r.arxiv_id] = r
     return out
 
 
-def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetime, *,
-                  lookups: bool = True) -> UpsertCounts:
+def upsert_papers(
+    conn: Connection, records: Sequence[PaperRecord], now: datetime, *, lookups: bool = True
+) -> UpsertCounts:
     """Insert new papers and update changed ones; return what happened.
 
     Idempotent: a record equal to what is stored writes nothing. A record of an
@@ -181,10 +210,15 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
     existing = {
         row.arxiv_id: row
         for row in conn.execute(
-            sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash, papers.c.latest_version,
-                      papers.c.updated_at, papers.c.listed_on,
-                      *(papers.c[c] for c in KEEP_WHEN_MISSING if c != "latest_version"))
-            .where(papers.c.arxiv_id.in_(list(batch)))
+            sa.select(
+                papers.c.id,
+                papers.c.arxiv_id,
+                papers.c.content_hash,
+                papers.c.latest_version,
+                papers.c.updated_at,
+                papers.c.listed_on,
+                *(papers.c[c] for c in KEEP_WHEN_MISSING if c != "latest_version"),
+            ).where(papers.c.arxiv_id.in_(list(batch)))
         )
     }
     inserts: list[dict[str, Any]] = []
@@ -194,9 +228,13 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
         old = existing.get(arxiv_id)
         if old is None:
             row.update(
-                arxiv_id=arxiv_id, listed_on=listing_day(record), source=record.source,
-                fetched_at=record.fetched_at, content_hash=content_hash(row),
-                created_at=now, modified_at=now,
+                arxiv_id=arxiv_id,
+                listed_on=listing_day(record),
+                source=record.source,
+                fetched_at=record.fetched_at,
+                content_hash=content_hash(row),
+                created_at=now,
+                modified_at=now,
             )
             inserts.append(row)
             continue
@@ -209,8 +247,14 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
         if digest == old.content_hash and listed_on == old.listed_on:
             counts.unchanged += 1
             continue
-        row.update(_id=old.id, listed_on=listed_on, source=record.source, fetched_at=record.fetched_at,
-                   content_hash=digest, modified_at=now)
+        row.update(
+            _id=old.id,
+            listed_on=listed_on,
+            source=record.source,
+            fetched_at=record.fetched_at,
+            content_hash=digest,
+            modified_at=now,
+        )
         updates.append(row)
     if inserts:
         result = conn.execute(upsert(conn, papers).on_conflict_do_nothing(index_elements=["arxiv_id"]), inserts)
@@ -219,15 +263,24 @@ def upsert_papers(conn: Connection, records: Sequence[PaperRecord], now: datetim
         counts.inserted += inserted
         counts.unchanged += len(inserts) - inserted
         if lookups:
-            ids = dict(conn.execute(sa.select(papers.c.arxiv_id, papers.c.id)
-                                    .where(papers.c.arxiv_id.in_([r["arxiv_id"] for r in inserts]))).all())
+            ids = dict(
+                conn.execute(
+                    sa.select(papers.c.arxiv_id, papers.c.id).where(
+                        papers.c.arxiv_id.in_([r["arxiv_id"] for r in inserts])
+                    )
+                ).all()
+            )
             _write_lookups(conn, [(ids[r["arxiv_id"]], r) for r in inserts if r["arxiv_id"] in ids])
     if updates:
         stmt = (
             papers.update()
             .where(papers.c.id == sa.bindparam("_id"))
-            .values({c: sa.bindparam(c) for c in (*CONTENT_COLUMNS, "listed_on", "source", "fetched_at",
-                                                  "content_hash", "modified_at")})
+            .values(
+                {
+                    c: sa.bindparam(c)
+                    for c in (*CONTENT_COLUMNS, "listed_on", "source", "fetched_at", "content_hash", "modified_at")
+                }
+            )
         )
         conn.execute(stmt, updates)
         counts.updated += len(updates)
@@ -257,38 +310,50 @@ def _write_lookups(conn: Connection, rows: list[tuple[int, dict[str, Any]]]) -> 
     mark = "%s" if conn.dialect.name == "postgresql" else "?"
     if author_rows:
         cursor.executemany(
-            f"INSERT INTO paper_authors (name, paper_id, position) VALUES ({mark}, {mark}, {mark})", author_rows)
+            f"INSERT INTO paper_authors (name, paper_id, position) VALUES ({mark}, {mark}, {mark})", author_rows
+        )
     if category_rows:
-        cursor.executemany(f"INSERT INTO paper_categories (category, paper_id) VALUES ({mark}, {mark})",
-                           category_rows)
+        cursor.executemany(f"INSERT INTO paper_categories (category, paper_id) VALUES ({mark}, {mark})", category_rows)
     cursor.close()
 
 
 # The per-dialect SQL of fill_missing_lookups: (table, its paper_id index, the insert from `missing`).
 _FILL_SQL = {
     "sqlite": [
-        ("paper_authors", "ix_paper_authors_paper_id",
-         """INSERT OR IGNORE INTO paper_authors (name, paper_id, position)
+        (
+            "paper_authors",
+            "ix_paper_authors_paper_id",
+            """INSERT OR IGNORE INTO paper_authors (name, paper_id, position)
             SELECT substr(a.value, 1, {max_name}), p.id, a.key
             FROM missing m JOIN papers p ON p.id = m.id, json_each(p.authors) a
-            WHERE a.value <> '' ORDER BY 1, 2, 3"""),
-        ("paper_categories", "ix_paper_categories_paper_id",
-         """INSERT OR IGNORE INTO paper_categories (category, paper_id)
+            WHERE a.value <> '' ORDER BY 1, 2, 3""",
+        ),
+        (
+            "paper_categories",
+            "ix_paper_categories_paper_id",
+            """INSERT OR IGNORE INTO paper_categories (category, paper_id)
             SELECT substr(c.value, 1, 32), p.id FROM missing m JOIN papers p ON p.id = m.id, json_each(p.categories) c
-            ORDER BY 1, 2"""),
+            ORDER BY 1, 2""",
+        ),
     ],
     "postgresql": [
-        ("paper_authors", "ix_paper_authors_paper_id",
-         """INSERT INTO paper_authors (name, paper_id, position)
+        (
+            "paper_authors",
+            "ix_paper_authors_paper_id",
+            """INSERT INTO paper_authors (name, paper_id, position)
             SELECT left(a.value, {max_name}), p.id, (a.n - 1)::int
             FROM missing m JOIN papers p ON p.id = m.id,
                  jsonb_array_elements_text(p.authors) WITH ORDINALITY AS a(value, n)
-            WHERE a.value <> '' ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING"""),
-        ("paper_categories", "ix_paper_categories_paper_id",
-         """INSERT INTO paper_categories (category, paper_id)
+            WHERE a.value <> '' ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING""",
+        ),
+        (
+            "paper_categories",
+            "ix_paper_categories_paper_id",
+            """INSERT INTO paper_categories (category, paper_id)
             SELECT left(c.value, 32), p.id
             FROM missing m JOIN papers p ON p.id = m.id, jsonb_array_elements_text(p.categories) AS c(value)
-            ORDER BY 1, 2 ON CONFLICT DO NOTHING"""),
+            ORDER BY 1, 2 ON CONFLICT DO NOTHING""",
+        ),
     ],
 }
 REBUILD_INDEX_ABOVE = 20_000  # papers; below this, keeping the index is cheaper than rebuilding it

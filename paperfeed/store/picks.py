@@ -28,8 +28,20 @@ class PickRun:
 def save_picks(conn: Connection, user_id: int, chosen: list[Pick], now: datetime, signals: int) -> None:
     conn.execute(picks.delete().where(picks.c.user_id == user_id))
     if chosen:
-        conn.execute(picks.insert(), [{"user_id": user_id, "paper_id": p.paper_id, "position": n, "score": p.score,
-                                       "because": p.because, "shared": p.shared} for n, p in enumerate(chosen)])
+        conn.execute(
+            picks.insert(),
+            [
+                {
+                    "user_id": user_id,
+                    "paper_id": p.paper_id,
+                    "position": n,
+                    "score": p.score,
+                    "because": p.because,
+                    "shared": p.shared,
+                }
+                for n, p in enumerate(chosen)
+            ],
+        )
     conn.execute(pick_runs.delete().where(pick_runs.c.user_id == user_id))
     conn.execute(pick_runs.insert().values(user_id=user_id, computed_at=now, signals=signals))
 

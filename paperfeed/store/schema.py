@@ -170,8 +170,7 @@ collections = sa.Table(
 collection_items = sa.Table(
     "collection_items",
     metadata,
-    sa.Column("collection_id", sa.Integer, sa.ForeignKey("collections.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column("collection_id", sa.Integer, sa.ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("paper_id", sa.Integer, sa.ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("added_at", sa.DateTime, nullable=False),
 )
@@ -254,8 +253,7 @@ subscriptions = sa.Table(
 digest_papers = sa.Table(
     "digest_papers",
     metadata,
-    sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscriptions.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column("subscription_id", sa.Integer, sa.ForeignKey("subscriptions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("paper_id", sa.Integer, primary_key=True),
     sa.Column("edition", sa.String(16), nullable=False),
 )

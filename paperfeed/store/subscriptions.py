@@ -59,9 +59,16 @@ class Subscription:
         return self.confirmed_at is not None and self.unsubscribed_at is None and self.stopped_at is None
 
 
-def check_preferences(frequency: str, topic: str, categories: str | list[str] | tuple[str, ...],
-                      count: int, *, allow_foryou: bool = False, hour: int = DEFAULT_HOUR,
-                      timezone: str = "UTC") -> Preferences:
+def check_preferences(
+    frequency: str,
+    topic: str,
+    categories: str | list[str] | tuple[str, ...],
+    count: int,
+    *,
+    allow_foryou: bool = False,
+    hour: int = DEFAULT_HOUR,
+    timezone: str = "UTC",
+) -> Preferences:
     """Return valid preferences, or raise SubscriptionError saying what is wrong."""
     if frequency not in FREQUENCIES:
         raise SubscriptionError("Choose a daily or a weekly digest.")
@@ -86,9 +93,12 @@ def check_preferences(frequency: str, topic: str, categories: str | list[str] | 
 
 
 def _subscription(row: sa.Row) -> Subscription:
-    prefs = Preferences(row.frequency, row.topic, tuple(row.categories or ()), row._mapping["count"], row.send_hour, row.timezone)
-    return Subscription(row.id, row.email, row.user_id, prefs, row.confirmed_at, row.unsubscribed_at,
-                        row.stopped_at, row.bounces)
+    prefs = Preferences(
+        row.frequency, row.topic, tuple(row.categories or ()), row._mapping["count"], row.send_hour, row.timezone
+    )
+    return Subscription(
+        row.id, row.email, row.user_id, prefs, row.confirmed_at, row.unsubscribed_at, row.stopped_at, row.bounces
+    )
 
 
 def get_subscription(conn: Connection, subscription_id: int) -> Subscription | None:
@@ -102,13 +112,13 @@ def subscription_by_email(conn: Connection, email: str) -> Subscription | None:
 
 
 def subscriptions_of_user(conn: Connection, user_id: int) -> list[Subscription]:
-    rows = conn.execute(sa.select(subscriptions).where(subscriptions.c.user_id == user_id)
-                        .order_by(subscriptions.c.id))
+    rows = conn.execute(sa.select(subscriptions).where(subscriptions.c.user_id == user_id).order_by(subscriptions.c.id))
     return [_subscription(r) for r in rows]
 
 
-def subscribe(conn: Connection, email: str, prefs: Preferences, user_id: int | None,
-              now: datetime) -> tuple[Subscription, str | None]:
+def subscribe(
+    conn: Connection, email: str, prefs: Preferences, user_id: int | None, now: datetime
+) -> tuple[Subscription, str | None]:
     """Record a request to subscribe; return the subscription and which mail to send, if any.
 
     The mail is "confirm" for a new or lapsed subscription (its preferences
@@ -116,12 +126,21 @@ def subscribe(conn: Connection, email: str, prefs: Preferences, user_id: int | N
     for one already active (whose preferences a stranger must not change),
     and None when such a mail went out less than RESEND_AFTER ago.
     """
-    values = {"frequency": prefs.frequency, "topic": prefs.topic, "categories": list(prefs.categories),
-              "count": prefs.count, "send_hour": prefs.hour, "timezone": prefs.timezone}
+    values = {
+        "frequency": prefs.frequency,
+        "topic": prefs.topic,
+        "categories": list(prefs.categories),
+        "count": prefs.count,
+        "send_hour": prefs.hour,
+        "timezone": prefs.timezone,
+    }
     existing = subscription_by_email(conn, email)
     if existing is None:
-        conn.execute(upsert(conn, subscriptions).values(email=email, user_id=user_id, created_at=now, **values)
-                     .on_conflict_do_nothing(index_elements=["email"]))
+        conn.execute(
+            upsert(conn, subscriptions)
+            .values(email=email, user_id=user_id, created_at=now, **values)
+            .on_conflict_do_nothing(index_elements=["email"])
+        )
         existing = subscription_by_email(conn, email)
         assert existing is not None
         mail = "confirm"
@@ -150,8 +169,11 @@ def confirm(conn: Connection, subscription_id: int, email: str, now: datetime) -
     if sub is None or sub.email != email:
         return None
     if not sub.active:
-        conn.execute(subscriptions.update().where(*_matching(subscription_id, email))
-                     .values(confirmed_at=now, unsubscribed_at=None, stopped_at=None, bounces=0))
+        conn.execute(
+            subscriptions.update()
+            .where(*_matching(subscription_id, email))
+            .values(confirmed_at=now, unsubscribed_at=None, stopped_at=None, bounces=0)
+        )
     return get_subscription(conn, subscription_id)
 
 
@@ -166,16 +188,27 @@ def unsubscribe(conn: Connection, subscription_id: int, email: str, now: datetim
 
 
 def update_preferences(conn: Connection, subscription_id: int, email: str, prefs: Preferences) -> bool:
-    result = conn.execute(subscriptions.update().where(*_matching(subscription_id, email)).values(
-        frequency=prefs.frequency, topic=prefs.topic, categories=list(prefs.categories), count=prefs.count,
-        send_hour=prefs.hour, timezone=prefs.timezone))
+    result = conn.execute(
+        subscriptions.update()
+        .where(*_matching(subscription_id, email))
+        .values(
+            frequency=prefs.frequency,
+            topic=prefs.topic,
+            categories=list(prefs.categories),
+            count=prefs.count,
+            send_hour=prefs.hour,
+            timezone=prefs.timezone,
+        )
+    )
     return result.rowcount == 1
 
 
 def active_subscriptions(conn: Connection, frequency: str | None = None) -> list[Subscription]:
-    stmt = sa.select(subscriptions).where(subscriptions.c.confirmed_at.is_not(None),
-                                          subscriptions.c.unsubscribed_at.is_(None),
-                                          subscriptions.c.stopped_at.is_(None))
+    stmt = sa.select(subscriptions).where(
+        subscriptions.c.confirmed_at.is_not(None),
+        subscriptions.c.unsubscribed_at.is_(None),
+        subscriptions.c.stopped_at.is_(None),
+    )
     if frequency:
         stmt = stmt.where(subscriptions.c.frequency == frequency)
     return [_subscription(r) for r in conn.execute(stmt.order_by(subscriptions.c.id))]
@@ -183,28 +216,41 @@ def active_subscriptions(conn: Connection, frequency: str | None = None) -> list
 
 def record_bounce(conn: Connection, subscription_id: int, now: datetime) -> bool:
     """Count a permanent failure; return True when the subscription is now stopped."""
-    conn.execute(subscriptions.update().where(subscriptions.c.id == subscription_id)
-                 .values(bounces=subscriptions.c.bounces + 1))
-    conn.execute(subscriptions.update().where(subscriptions.c.id == subscription_id,
-                                              subscriptions.c.bounces >= STOP_AFTER_BOUNCES,
-                                              subscriptions.c.stopped_at.is_(None)).values(stopped_at=now))
+    conn.execute(
+        subscriptions.update().where(subscriptions.c.id == subscription_id).values(bounces=subscriptions.c.bounces + 1)
+    )
+    conn.execute(
+        subscriptions.update()
+        .where(
+            subscriptions.c.id == subscription_id,
+            subscriptions.c.bounces >= STOP_AFTER_BOUNCES,
+            subscriptions.c.stopped_at.is_(None),
+        )
+        .values(stopped_at=now)
+    )
     sub = get_subscription(conn, subscription_id)
     return bool(sub and sub.stopped_at)
 
 
 def record_delivery(conn: Connection, subscription_id: int) -> None:
     """A message got through: bounces only count in a row."""
-    conn.execute(subscriptions.update().where(subscriptions.c.id == subscription_id, subscriptions.c.bounces > 0)
-                 .values(bounces=0))
+    conn.execute(
+        subscriptions.update()
+        .where(subscriptions.c.id == subscription_id, subscriptions.c.bounces > 0)
+        .values(bounces=0)
+    )
 
 
 def sent_papers(conn: Connection, subscription_ids: list[int]) -> dict[int, set[int]]:
     """Return, for each subscription, the papers any digest already carried to it."""
     out: dict[int, set[int]] = {i: set() for i in subscription_ids}
     for start in range(0, len(subscription_ids), 500):
-        chunk = subscription_ids[start:start + 500]
-        for sid, pid in conn.execute(sa.select(digest_papers.c.subscription_id, digest_papers.c.paper_id)
-                                     .where(digest_papers.c.subscription_id.in_(chunk))):
+        chunk = subscription_ids[start : start + 500]
+        for sid, pid in conn.execute(
+            sa.select(digest_papers.c.subscription_id, digest_papers.c.paper_id).where(
+                digest_papers.c.subscription_id.in_(chunk)
+            )
+        ):
             out[sid].add(pid)
     return out
 

@@ -50,18 +50,26 @@ def trending_papers(conn: Connection, now: datetime, limit: int = 50) -> list[tu
     # weight per day; the few submitted papers (aged from their submission) are scored here.
     weights = {
         first_day + timedelta(days=n): trending.trending_score(
-            1, (reference - trending.listed_at(first_day + timedelta(days=n), None)).total_seconds() / 3600)
+            1, (reference - trending.listed_at(first_day + timedelta(days=n), None)).total_seconds() / 3600
+        )
         for n in range((reference.date() - first_day).days + 1)
     }
     score = VOTES * sa.case(weights, value=papers.c.listed_on, else_=0.0)
     in_window = (papers.c.listed_on >= first_day, VOTES > 0, VISIBLE)
-    ranked = [(float(s), int(v), i) for i, v, s in conn.execute(
-        sa.select(papers.c.id, VOTES, score.label("score"))
-        .where(*in_window, papers.c.submitted_at.is_(None))
-        .order_by(sa.desc("score"), VOTES.desc(), papers.c.id.desc()).limit(limit)
-    )]
-    for row in conn.execute(sa.select(papers.c.id, VOTES.label("votes"), papers.c.listed_on,
-                                      papers.c.submitted_at).where(*in_window, papers.c.submitted_at.is_not(None))):
+    ranked = [
+        (float(s), int(v), i)
+        for i, v, s in conn.execute(
+            sa.select(papers.c.id, VOTES, score.label("score"))
+            .where(*in_window, papers.c.submitted_at.is_(None))
+            .order_by(sa.desc("score"), VOTES.desc(), papers.c.id.desc())
+            .limit(limit)
+        )
+    ]
+    for row in conn.execute(
+        sa.select(papers.c.id, VOTES.label("votes"), papers.c.listed_on, papers.c.submitted_at).where(
+            *in_window, papers.c.submitted_at.is_not(None)
+        )
+    ):
         age = (reference - trending.listed_at(row.listed_on, row.submitted_at)).total_seconds() / 3600
         ranked.append((trending.trending_score(row.votes, age), row.votes, row.id))
     ranked.sort(reverse=True)

@@ -37,15 +37,23 @@ def check_username(username: str) -> str:
     """Return the canonical (lower-case) username, or raise AccountError saying what is wrong."""
     name = username.strip().lower()
     if not USERNAME_RE.match(name):
-        raise AccountError("A username has 2 to 30 characters: letters, digits, '-' and '_', starting with a "
-                           "letter or digit.")
+        raise AccountError(
+            "A username has 2 to 30 characters: letters, digits, '-' and '_', starting with a letter or digit."
+        )
     if name in RESERVED:
         raise AccountError(f"The username {name!r} is reserved.")
     return name
 
 
-def create_user(conn: Connection, username: str, password_hash: str, now: datetime, *,
-                display_name: str = "", is_admin: bool = False) -> User:
+def create_user(
+    conn: Connection,
+    username: str,
+    password_hash: str,
+    now: datetime,
+    *,
+    display_name: str = "",
+    is_admin: bool = False,
+) -> User:
     """Create an account; raises AccountError when the name is malformed or taken."""
     name = check_username(username)
     display = " ".join(display_name.split())[:100] or name
@@ -54,9 +62,11 @@ def create_user(conn: Connection, username: str, password_hash: str, now: dateti
         raise AccountError(f"The username {name!r} is taken.")
     try:
         with conn.begin_nested():
-            user_id = conn.execute(users.insert().values(
-                username=name, display_name=display, password_hash=password_hash, is_admin=is_admin,
-                created_at=now)).inserted_primary_key[0]  # type: ignore[index]
+            user_id = conn.execute(
+                users.insert().values(
+                    username=name, display_name=display, password_hash=password_hash, is_admin=is_admin, created_at=now
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]  # never None for an INSERT
     except sa.exc.IntegrityError as exc:
         raise AccountError(f"The username {name!r} is taken.") from exc
     return User(user_id, name, display, is_admin)
@@ -85,8 +95,11 @@ def token_hash(token: str) -> str:
 
 
 def create_session(conn: Connection, user_id: int, token: str, now: datetime, lifetime: timedelta) -> None:
-    conn.execute(sessions.insert().values(token_hash=token_hash(token), user_id=user_id, created_at=now,
-                                          expires_at=now + lifetime))
+    conn.execute(
+        sessions.insert().values(
+            token_hash=token_hash(token), user_id=user_id, created_at=now, expires_at=now + lifetime
+        )
+    )
 
 
 def session_user(conn: Connection, token: str, now: datetime) -> User | None:
@@ -112,16 +125,19 @@ def end_other_sessions(conn: Connection, user_id: int, keep_token: str | None) -
 
 
 def record_login_failure(conn: Connection, username: str, address: str, now: datetime) -> None:
-    conn.execute(login_failures.insert().values(username=username.strip().lower()[:40], address=address[:64],
-                                                at=now))
+    conn.execute(login_failures.insert().values(username=username.strip().lower()[:40], address=address[:64], at=now))
 
 
 def recent_login_failures(conn: Connection, username: str, address: str, since: datetime) -> tuple[int, int]:
     """Return (failures for this account, failures from this address) since a time."""
-    by_user = conn.execute(sa.select(sa.func.count()).where(
-        login_failures.c.username == username.strip().lower()[:40], login_failures.c.at >= since)).scalar()
-    by_address = conn.execute(sa.select(sa.func.count()).where(
-        login_failures.c.address == address[:64], login_failures.c.at >= since)).scalar()
+    by_user = conn.execute(
+        sa.select(sa.func.count()).where(
+            login_failures.c.username == username.strip().lower()[:40], login_failures.c.at >= since
+        )
+    ).scalar()
+    by_address = conn.execute(
+        sa.select(sa.func.count()).where(login_failures.c.address == address[:64], login_failures.c.at >= since)
+    ).scalar()
     return int(by_user or 0), int(by_address or 0)
 
 
@@ -145,6 +161,7 @@ def feed_token(conn: Connection, user_id: int, now: datetime, *, renew: bool = F
 def user_by_feed_token(conn: Connection, token: str) -> User | None:
     if not token or len(token) > 64:
         return None
-    row = conn.execute(sa.select(users).join(feed_tokens, feed_tokens.c.user_id == users.c.id)
-                       .where(feed_tokens.c.token == token)).first()
+    row = conn.execute(
+        sa.select(users).join(feed_tokens, feed_tokens.c.user_id == users.c.id).where(feed_tokens.c.token == token)
+    ).first()
     return _user(row) if row else None

@@ -18,17 +18,23 @@ from paperfeed.store.schema import papers, votes
 def toggle_vote(conn: Connection, user_id: int, paper_id: int, now: datetime) -> tuple[bool, int]:
     """Add the user's vote or take it back; return (voted now, the paper's total votes)."""
     # RETURNING says whether the row went in (rowcount is not reliable for ON CONFLICT on every driver).
-    added = conn.execute(
-        upsert(conn, votes).values(user_id=user_id, paper_id=paper_id, created_at=now)
-        .on_conflict_do_nothing().returning(votes.c.user_id)
-    ).first() is not None
+    added = (
+        conn.execute(
+            upsert(conn, votes)
+            .values(user_id=user_id, paper_id=paper_id, created_at=now)
+            .on_conflict_do_nothing()
+            .returning(votes.c.user_id)
+        ).first()
+        is not None
+    )
     if added:
         delta = 1
     else:
         conn.execute(votes.delete().where(votes.c.user_id == user_id, votes.c.paper_id == paper_id))
         delta = -1
     total = conn.execute(
-        papers.update().where(papers.c.id == paper_id)
+        papers.update()
+        .where(papers.c.id == paper_id)
         .values(vote_count=papers.c.vote_count + delta)
         .returning(papers.c.base_upvotes + papers.c.vote_count)
     ).scalar_one()
@@ -39,8 +45,11 @@ def voted_papers(conn: Connection, user_id: int, paper_ids: list[int]) -> set[in
     """Return which of these papers the user has voted for."""
     if not paper_ids:
         return set()
-    return set(conn.execute(sa.select(votes.c.paper_id).where(
-        votes.c.user_id == user_id, votes.c.paper_id.in_(paper_ids))).scalars())
+    return set(
+        conn.execute(
+            sa.select(votes.c.paper_id).where(votes.c.user_id == user_id, votes.c.paper_id.in_(paper_ids))
+        ).scalars()
+    )
 
 
 def latest_vote_at(conn: Connection, paper_ids: list[int]) -> datetime | None:

@@ -37,8 +37,9 @@ class PageCache:
     burst of readers never renders the same page 32 times.
     """
 
-    def __init__(self, app: ASGIApp, seconds: float, max_pages: int = 1024,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, app: ASGIApp, seconds: float, max_pages: int = 1024, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.app = app
         self.seconds = seconds
         self.max_pages = max_pages
@@ -50,8 +51,9 @@ class PageCache:
         if scope["method"] not in ("GET", "HEAD") or self.seconds <= 0:
             return False
         # A session cookie or an API token makes the answer the asker's own.
-        return not any((name == b"cookie" and _SESSION in value) or name == b"authorization"
-                       for name, value in scope["headers"])
+        return not any(
+            (name == b"cookie" and _SESSION in value) or name == b"authorization" for name, value in scope["headers"]
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -22,8 +22,10 @@ def daily_bars(days: list[tuple[date, int]], width: int = 720, height: int = 200
         h = plot_h * n / top
         x = left + i * step + (step - bar_w) / 2
         y = pad_top + plot_h - h
-        bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" class="bar">'
-                    f"<title>{day.isoformat()}: {n} papers</title></rect>")
+        bars.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" class="bar">'
+            f"<title>{day.isoformat()}: {n} papers</title></rect>"
+        )
     axis = (
         f'<line x1="{left}" y1="{pad_top + plot_h}" x2="{width - 8}" y2="{pad_top + plot_h}" class="axis"/>'
         f'<text x="{left - 6}" y="{pad_top + 8}" text-anchor="end" class="tick">{top}</text>'
@@ -32,8 +34,10 @@ def daily_bars(days: list[tuple[date, int]], width: int = 720, height: int = 200
         f'<text x="{width - 8}" y="{height - 8}" text-anchor="end" class="tick">{days[-1][0].isoformat()}</text>'
     )
     label = f"Papers per day from {days[0][0].isoformat()} to {days[-1][0].isoformat()}, at most {top} a day"
-    return Markup(f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" class="chart">'
-                  f"{axis}{''.join(bars)}</svg>")
+    return Markup(
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" class="chart">'
+        f"{axis}{''.join(bars)}</svg>"
+    )
 
 
 def category_bars(categories: list[tuple[str, int]], width: int = 720) -> Markup:
@@ -54,5 +58,7 @@ def category_bars(categories: list[tuple[str, int]], width: int = 720) -> Markup
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" class="bar"/>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" class="tick">{n}</text>'
         )
-    return Markup(f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="Papers per category" '
-                  f'class="chart">{"".join(rows)}</svg>')
+    return Markup(
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="Papers per category" '
+        f'class="chart">{"".join(rows)}</svg>'
+    )

@@ -70,8 +70,7 @@ def require_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> N
     cookie = request.cookies.get(CSRF_COOKIE)
     submitted = csrf_token or request.headers.get(CSRF_HEADER, "")
     if not (security_of(request).valid_csrf_cookie(cookie) and csrf_matches(cookie, submitted)):
-        raise HTTPException(403, "This form has expired or did not come from this site. Reload the page and "
-                                 "try again.")
+        raise HTTPException(403, "This form has expired or did not come from this site. Reload the page and try again.")
 
 
 CsrfDep = Depends(require_csrf)
@@ -102,8 +101,13 @@ AdminDep = Annotated[User, Depends(admin)]
 
 def local_path(candidate: str | None, fallback: str = "/") -> str:
     """Return a same-site path to go back to: never another host (no open redirects)."""
-    if (not candidate or not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate
-            or len(candidate) > 2000):
+    if (
+        not candidate
+        or not candidate.startswith("/")
+        or candidate.startswith("//")
+        or "\\" in candidate
+        or len(candidate) > 2000
+    ):
         return fallback
     return candidate
 
@@ -115,7 +119,7 @@ def referer_path(request: Request, fallback: str = "/") -> str:
     for scheme in ("http://", "https://"):
         prefix = f"{scheme}{host}"
         if host and referer.startswith(prefix + "/"):
-            return local_path(referer[len(prefix):], fallback)
+            return local_path(referer[len(prefix) :], fallback)
     return fallback
 
 
@@ -127,8 +131,13 @@ def sign_in_url(next_url: str) -> str:
     return "/signin?next=" + quote(next_url, safe="/")
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """Render a template with what every page needs (the visitor, the site)."""
     templates = site_of(request).templates
     ctx = {"visitor": get_visitor(request), "settings": settings_of(request), **(context or {})}
@@ -137,4 +146,3 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
 
 def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
-

@@ -30,7 +30,7 @@ def _inline(text: str) -> str:
     out = []
     pos = 0
     for m in _LINK_RE.finditer(text):
-        out.append(_autolink(text[pos:m.start()]))
+        out.append(_autolink(text[pos : m.start()]))
         out.append(_anchor(html.escape(m.group(2)), _emphasis(html.escape(m.group(1)))))
         pos = m.end()
     out.append(_autolink(text[pos:]))
@@ -42,7 +42,7 @@ def _autolink(text: str) -> str:
     pos = 0
     for m in _URL_RE.finditer(text):
         url = m.group(0).rstrip(".,;:!?)")
-        out.append(_emphasis(html.escape(text[pos:m.start()])))
+        out.append(_emphasis(html.escape(text[pos : m.start()])))
         out.append(_anchor(html.escape(url), html.escape(url)))
         pos = m.start() + len(url)
     out.append(_emphasis(html.escape(text[pos:])))
@@ -58,7 +58,7 @@ def _prose(text: str) -> str:
     pieces = []
     pos = 0
     for m in _CODE_RE.finditer(text):
-        pieces.append(_inline(text[pos:m.start()]))
+        pieces.append(_inline(text[pos : m.start()]))
         pieces.append(f"<code>{html.escape(m.group(1))}</code>")
         pos = m.end()
     pieces.append(_inline(text[pos:]))
@@ -70,7 +70,7 @@ def render_comment(text: str) -> Markup:
     blocks = []
     pos = 0
     for m in _FENCE_RE.finditer(text):
-        blocks.extend(_paragraphs(text[pos:m.start()]))
+        blocks.extend(_paragraphs(text[pos : m.start()]))
         blocks.append(f"<pre><code>{html.escape(m.group(1))}</code></pre>")
         pos = m.end()
     blocks.extend(_paragraphs(text[pos:]))

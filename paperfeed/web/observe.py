@@ -42,8 +42,9 @@ class RequestMetrics:
             await self.app(scope, receive, note)
         finally:
             route = scope.get("route")
-            name = getattr(route, "path", None) or ("static" if scope["path"].startswith(("/static", "/vendor"))
-                                                    else "unmatched")
+            name = getattr(route, "path", None) or (
+                "static" if scope["path"].startswith(("/static", "/vendor")) else "unmatched"
+            )
             REQUESTS.labels(method=scope["method"], route=name, status=str(status["code"])).inc()
             LATENCY.labels(route=name).observe(time.perf_counter() - started)
 

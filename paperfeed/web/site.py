@@ -67,8 +67,20 @@ def mount_site(app: FastAPI, site: Site, settings: Settings) -> None:
         log.warning("KaTeX not found (run `npm ci`): TeX is shown as source")
     if swagger is not None:
         app.mount("/vendor/swagger-ui", StaticFiles(directory=str(swagger)), name="swagger-ui")
-    for module in (daily, foryou, papers, browse, accounts, settings_routes, collections, submit, admin, search,
-                   subscribe, feeds):
+    for module in (
+        daily,
+        foryou,
+        papers,
+        browse,
+        accounts,
+        settings_routes,
+        collections,
+        submit,
+        admin,
+        search,
+        subscribe,
+        feeds,
+    ):
         app.include_router(module.router, include_in_schema=False)
 
 

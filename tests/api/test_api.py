@@ -21,22 +21,25 @@ def json_error(response, status: int, text: str) -> None:
     assert text in response.headers["x-error-message"]
 
 
-@pytest.mark.parametrize("url, status, text", [
-    ("/api/daily_papers?date=2026-02-30", 400, "is not a date"),
-    ("/api/daily_papers?week=2026-W60", 400, "is not a week"),
-    ("/api/daily_papers?month=2026-13", 400, "is not a month"),
-    ("/api/daily_papers?p=-1", 400, "malformed"),
-    ("/api/daily_papers?p=abc", 400, "malformed"),
-    ("/api/daily_papers?limit=0", 400, "malformed"),
-    ("/api/daily_papers?sort=hot", 400, "malformed"),
-    ("/api/papers/not-an-id", 400, "is not an arXiv id"),
-    ("/api/papers/2401.99999", 404, "no paper 2401.99999"),
-    ("/api/papers/2401.99999/comments", 404, "no paper"),
-    ("/api/papers?cursor=-5", 400, "malformed"),
-    ("/api/papers?category=<x>", 400, "is not an arXiv category"),
-    ("/api/nothing", 404, "no such API endpoint"),
-    ("/papers/2401.99999.md", 404, "no paper"),
-])
+@pytest.mark.parametrize(
+    "url, status, text",
+    [
+        ("/api/daily_papers?date=2026-02-30", 400, "is not a date"),
+        ("/api/daily_papers?week=2026-W60", 400, "is not a week"),
+        ("/api/daily_papers?month=2026-13", 400, "is not a month"),
+        ("/api/daily_papers?p=-1", 400, "malformed"),
+        ("/api/daily_papers?p=abc", 400, "malformed"),
+        ("/api/daily_papers?limit=0", 400, "malformed"),
+        ("/api/daily_papers?sort=hot", 400, "malformed"),
+        ("/api/papers/not-an-id", 400, "is not an arXiv id"),
+        ("/api/papers/2401.99999", 404, "no paper 2401.99999"),
+        ("/api/papers/2401.99999/comments", 404, "no paper"),
+        ("/api/papers?cursor=-5", 400, "malformed"),
+        ("/api/papers?category=<x>", 400, "is not an arXiv category"),
+        ("/api/nothing", 404, "no such API endpoint"),
+        ("/papers/2401.99999.md", 404, "no paper"),
+    ],
+)
 def test_bad_requests_are_clear_json_errors(used_site, client, url, status, text):
     json_error(client.get(url), status, text)
 
@@ -88,15 +91,17 @@ def test_writing_with_a_personal_token(used_site, client, other_client, engine):
     assert other_client.delete(f"/api/papers/{arxiv_id}/upvote", headers=auth).json()["upvoted"] is False
     made = other_client.post(f"/api/papers/{arxiv_id}/comments", headers=auth, json={"text": "Nice <b>work</b>"})
     assert made.status_code == 201 and made.json()["author"]["user"] == "ada"
-    reply = other_client.post(f"/api/papers/{arxiv_id}/comments", headers=auth,
-                              json={"text": "and a reply", "parentId": made.json()["id"]})
+    reply = other_client.post(
+        f"/api/papers/{arxiv_id}/comments", headers=auth, json={"text": "and a reply", "parentId": made.json()["id"]}
+    )
     assert reply.json()["parentId"] == made.json()["id"]
     submitted = other_client.post("/api/papers", headers=auth, json={"arxivId": "arXiv:2502.00002v2"})
     assert submitted.status_code == 201 and submitted.json()["id"] == "2502.00002"
     json_error(other_client.post("/api/papers", headers=auth, json={"arxivId": "2401.99999"}), 400, "")
     collection = other_client.post("/api/collections", headers=auth, json={"name": "To read"}).json()
-    filled = other_client.post(f"/api/collections/{collection['id']}/items", headers=auth,
-                               json={"arxivId": arxiv_id}).json()
+    filled = other_client.post(
+        f"/api/collections/{collection['id']}/items", headers=auth, json={"arxivId": arxiv_id}
+    ).json()
     assert filled["papers"] == [arxiv_id]
     assert other_client.get("/api/collections", headers=auth).json()[0]["papers"] == [arxiv_id]
     emptied = other_client.delete(f"/api/collections/{collection['id']}/items/{arxiv_id}", headers=auth).json()
@@ -106,16 +111,27 @@ def test_writing_with_a_personal_token(used_site, client, other_client, engine):
 def test_writing_without_a_valid_token_is_refused(used_site, client, other_client, engine):
     arxiv_id = client.get("/api/daily_papers?limit=1").json()[0]["paper"]["id"]
     json_error(other_client.post(f"/api/papers/{arxiv_id}/upvote"), 401, "personal API token")
-    json_error(other_client.post(f"/api/papers/{arxiv_id}/upvote", headers={"Authorization": "Bearer pf_forged"}),
-               401, "not valid")
+    json_error(
+        other_client.post(f"/api/papers/{arxiv_id}/upvote", headers={"Authorization": "Bearer pf_forged"}),
+        401,
+        "not valid",
+    )
     token = new_token(client)
     page = client.get("/settings").text
     token_id = page.split('action="/settings/tokens/')[1].split("/")[0]
     assert post(client, f"/settings/tokens/{token_id}/revoke").status_code == 303
-    json_error(other_client.post(f"/api/papers/{arxiv_id}/upvote", headers={"Authorization": f"Bearer {token}"}),
-               401, "revoked")
-    json_error(other_client.post(f"/api/papers/{arxiv_id}/comments", headers={"Authorization": f"Bearer {token}"},
-                                 json={"text": ""}), 401, "")
+    json_error(
+        other_client.post(f"/api/papers/{arxiv_id}/upvote", headers={"Authorization": f"Bearer {token}"}),
+        401,
+        "revoked",
+    )
+    json_error(
+        other_client.post(
+            f"/api/papers/{arxiv_id}/comments", headers={"Authorization": f"Bearer {token}"}, json={"text": ""}
+        ),
+        401,
+        "",
+    )
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(votes)).scalar() == 2  # the fixture's two
 
@@ -143,8 +159,14 @@ def test_rate_limits_answer_429_with_retry_after(engine, app_settings, polite):
 
 def test_openapi_and_docs(used_site, client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/daily_papers", "/api/papers/search", "/api/papers/{arxiv_id}", "/papers/{arxiv_id}.md",
-            "/api/papers/{arxiv_id}/comments", "/api/papers"} <= set(spec["paths"])
+    assert {
+        "/api/daily_papers",
+        "/api/papers/search",
+        "/api/papers/{arxiv_id}",
+        "/papers/{arxiv_id}.md",
+        "/api/papers/{arxiv_id}/comments",
+        "/api/papers",
+    } <= set(spec["paths"])
     assert not any(p.startswith(("/signin", "/settings", "/feeds")) for p in spec["paths"])
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text

@@ -37,9 +37,15 @@ def test_the_api_holds_under_generated_requests(used_site, client, mode):
     assert len(operations) >= 10
 
     for operation in operations:
+
         @given(case=operation.as_strategy(mode))
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def holds(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(headers=auth)
             case.validate_response(response, checks=CHECKS)

@@ -17,8 +17,17 @@ from huggingface_hub.errors import HfHubHTTPError
 from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.store.schema import papers
 
-COLUMNS = (papers.c.id, papers.c.arxiv_id, papers.c.title, papers.c.listed_on, papers.c.base_upvotes,
-           papers.c.vote_count, papers.c.comment_count, papers.c.organization, papers.c.published_at)
+COLUMNS = (
+    papers.c.id,
+    papers.c.arxiv_id,
+    papers.c.title,
+    papers.c.listed_on,
+    papers.c.base_upvotes,
+    papers.c.vote_count,
+    papers.c.comment_count,
+    papers.c.organization,
+    papers.c.published_at,
+)
 
 
 def rows(engine, *where):
@@ -33,8 +42,12 @@ def api(live):
 
 def busiest_day(engine):
     with engine.connect() as conn:
-        return conn.execute(sa.select(papers.c.listed_on).group_by(papers.c.listed_on)
-                            .order_by(sa.func.count().desc(), papers.c.listed_on.desc()).limit(1)).scalar()
+        return conn.execute(
+            sa.select(papers.c.listed_on)
+            .group_by(papers.c.listed_on)
+            .order_by(sa.func.count().desc(), papers.c.listed_on.desc())
+            .limit(1)
+        ).scalar()
 
 
 def test_list_daily_papers_by_date(api, engine):
@@ -114,8 +127,13 @@ def test_paper_info_and_read_paper(api, engine):
 
 def hf(live, *args: str) -> subprocess.CompletedProcess:
     hf_bin = Path(sys.executable).with_name("hf")
-    env = {**os.environ, "HF_ENDPOINT": live.url, "HF_HUB_DISABLE_TELEMETRY": "1", "NO_COLOR": "1",
-           "HF_HOME": str(Path(os.environ.get("TMPDIR", "/tmp")) / "paperfeed-hf-home")}
+    env = {
+        **os.environ,
+        "HF_ENDPOINT": live.url,
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "NO_COLOR": "1",
+        "HF_HOME": str(Path(os.environ.get("TMPDIR", "/tmp")) / "paperfeed-hf-home"),
+    }
     env.pop("HF_TOKEN", None)
     return subprocess.run([str(hf_bin), "papers", *args], env=env, capture_output=True, text=True, timeout=60)
 

@@ -22,8 +22,9 @@ def test_a_site_mirrors_another_sites_daily_list(live, engine, tmp_path, polite)
     mirror = make_engine(f"sqlite:///{tmp_path / 'mirror.db'}")
     migrate(mirror)
     http = Polite(make_client(Settings()), RateLimiter(0.0), retries=0)
-    summary = mirror_daily_papers(mirror, http, live.url, polite(arxiv_handler), "https://export.arxiv.org/api/query",
-                                  day=day)
+    summary = mirror_daily_papers(
+        mirror, http, live.url, polite(arxiv_handler), "https://export.arxiv.org/api/query", day=day
+    )
     assert summary.counts.inserted == len(source) and summary.skipped == 0
     with mirror.connect() as conn:
         copied = {r.arxiv_id: r for r in conn.execute(sa.select(papers))}
@@ -41,7 +42,9 @@ def test_the_command_explains_bad_input(tmp_path):
     assert both.exit_code == 2 and "give either --date or --week" in both.output
     week = CliRunner().invoke(main, ["ingest", "hf-daily", "--week", "14"], env=env)
     assert week.exit_code == 2 and "is not a week like 2026-W14" in week.output
-    down = CliRunner().invoke(main, ["ingest", "hf-daily", "--date", "2026-04-06", "--base-url",
-                                     "http://127.0.0.1:9", "--no-arxiv"],
-                              env={**env, "PAPERFEED_HTTP_RETRIES": "0"})
+    down = CliRunner().invoke(
+        main,
+        ["ingest", "hf-daily", "--date", "2026-04-06", "--base-url", "http://127.0.0.1:9", "--no-arxiv"],
+        env={**env, "PAPERFEED_HTTP_RETRIES": "0"},
+    )
     assert down.exit_code == 1 and "Error" in down.output

@@ -12,8 +12,9 @@ from paperfeed.store.schema import papers
 
 
 def run(url: str, *args: str):
-    return CliRunner().invoke(main, list(args), env={"PAPERFEED_DATABASE_URL": url, "CI": "1",
-                                                     "PAPERFEED_EMBED_AFTER_INGEST": "0"})
+    return CliRunner().invoke(
+        main, list(args), env={"PAPERFEED_DATABASE_URL": url, "CI": "1", "PAPERFEED_EMBED_AFTER_INGEST": "0"}
+    )
 
 
 def count(url: str) -> int:

@@ -13,10 +13,20 @@ from tests.mail.conftest import spread_recent, subscriber
 @pytest.fixture
 def run(database_url, tmp_path, smtp):
     def invoke(*args, **env):
-        return CliRunner().invoke(main, list(args), env={
-            "PAPERFEED_DATABASE_URL": database_url, "CI": "1", "PAPERFEED_DATA_DIR": str(tmp_path),
-            "PAPERFEED_SMTP_HOST": "127.0.0.1", "PAPERFEED_SMTP_PORT": str(smtp.port), "PAPERFEED_SMTP_TLS": "none",
-            "PAPERFEED_SITE_URL": "https://papers.example.org", **env})
+        return CliRunner().invoke(
+            main,
+            list(args),
+            env={
+                "PAPERFEED_DATABASE_URL": database_url,
+                "CI": "1",
+                "PAPERFEED_DATA_DIR": str(tmp_path),
+                "PAPERFEED_SMTP_HOST": "127.0.0.1",
+                "PAPERFEED_SMTP_PORT": str(smtp.port),
+                "PAPERFEED_SMTP_TLS": "none",
+                "PAPERFEED_SITE_URL": "https://papers.example.org",
+                **env,
+            },
+        )
 
     return invoke
 
@@ -25,8 +35,10 @@ def run(database_url, tmp_path, smtp):
 def readers(run, engine):
     assert run("init", "--sample").exit_code == 0
     spread_recent(engine)
-    return [subscriber(engine, "ada@example.org", Preferences(count=3, hour=0)),
-            subscriber(engine, "alan@example.org", Preferences(frequency="weekly", count=4, hour=0))]
+    return [
+        subscriber(engine, "ada@example.org", Preferences(count=3, hour=0)),
+        subscriber(engine, "alan@example.org", Preferences(frequency="weekly", count=4, hour=0)),
+    ]
 
 
 def test_send_queues_and_sends_what_is_due_once(run, readers, smtp):

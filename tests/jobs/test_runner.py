@@ -75,8 +75,10 @@ def test_a_worker_killed_during_a_job_leaves_it_failed_and_unlocked(engine, data
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert outcome == "ok"
-    assert runs(engine) == [("digest", "failed", "the worker stopped before the job ended"),
-                            ("digest", "ok", "sent what was due")]
+    assert runs(engine) == [
+        ("digest", "failed", "the worker stopped before the job ended"),
+        ("digest", "ok", "sent what was due"),
+    ]
 
 
 def test_when_jobs_are_due():
@@ -91,8 +93,12 @@ def test_when_jobs_are_due():
 
 
 def test_the_worker_command_runs_due_jobs_once(engine, database_url, tmp_path):
-    env = {"PAPERFEED_DATABASE_URL": database_url, "PAPERFEED_DATA_DIR": str(tmp_path), "CI": "1",
-           "PAPERFEED_EMBED_AFTER_INGEST": "0"}
+    env = {
+        "PAPERFEED_DATABASE_URL": database_url,
+        "PAPERFEED_DATA_DIR": str(tmp_path),
+        "CI": "1",
+        "PAPERFEED_EMBED_AFTER_INGEST": "0",
+    }
     result = CliRunner().invoke(main, ["worker", "--once", "--job", "index", "--job", "digest"], env=env)
     assert result.exit_code == 0, result.output
     assert "index: ok" in result.output and "digest: ok" in result.output

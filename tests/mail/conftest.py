@@ -15,9 +15,17 @@ from paperfeed.store.subscriptions import Preferences, Subscription, confirm, su
 
 @pytest.fixture
 def mail_settings(database_url, tmp_path, smtp) -> Settings:
-    return Settings(database_url=database_url, data_dir=str(tmp_path), secret_key="mail-secret-" + "y" * 40,
-                    site_url="https://papers.example.org", smtp_host="127.0.0.1", smtp_port=smtp.port,
-                    smtp_tls="none", mail_from="digest@papers.example.org", smtp_timeout=5)
+    return Settings(
+        database_url=database_url,
+        data_dir=str(tmp_path),
+        secret_key="mail-secret-" + "y" * 40,
+        site_url="https://papers.example.org",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_tls="none",
+        mail_from="digest@papers.example.org",
+        smtp_timeout=5,
+    )
 
 
 @pytest.fixture
@@ -44,8 +52,11 @@ def spread_recent(engine) -> None:
     """List the papers over the four days before NOW, with upvotes."""
     with engine.begin() as conn:
         for paper_id in conn.execute(sa.select(papers.c.id)).scalars().all():
-            conn.execute(papers.update().where(papers.c.id == paper_id).values(
-                listed_on=NOW.date() - timedelta(days=paper_id % 4), base_upvotes=(paper_id * 7) % 13))
+            conn.execute(
+                papers.update()
+                .where(papers.c.id == paper_id)
+                .values(listed_on=NOW.date() - timedelta(days=paper_id % 4), base_upvotes=(paper_id * 7) % 13)
+            )
 
 
 def subscriber(engine, email: str, prefs: Preferences | None = None, confirmed: bool = True) -> Subscription:

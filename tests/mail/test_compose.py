@@ -22,8 +22,11 @@ def parse(raw: bytes):
 
 
 def test_a_message_with_any_text_survives_the_trip(composer):
-    raw = mime_alternative([("From", "x@example.org"), ("To", "ada@example.org"), ("Subject", "Éléments — ∑ 5 " * 8)],
-                           "Plain: é ∑ $x^2$\nsecond line", "<p>HTML: é ∑</p>")
+    raw = mime_alternative(
+        [("From", "x@example.org"), ("To", "ada@example.org"), ("Subject", "Éléments — ∑ 5 " * 8)],
+        "Plain: é ∑ $x^2$\nsecond line",
+        "<p>HTML: é ∑</p>",
+    )
     assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
     message = parse(raw)
     assert message["Subject"] == "Éléments — ∑ 5 " * 8
@@ -47,8 +50,11 @@ def test_a_site_name_with_a_line_break_cannot_reach_a_header(mail_settings):
 def test_paper_text_is_escaped_in_html_and_kept_in_text(recent, composer):
     with recent.begin() as conn:
         paper_id = conn.execute(sa.select(papers.c.id)).scalars().first()
-        conn.execute(papers.update().where(papers.c.id == paper_id).values(
-            title="<script>alert(1)</script> & Café $\\alpha$", base_upvotes=41))
+        conn.execute(
+            papers.update()
+            .where(papers.c.id == paper_id)
+            .values(title="<script>alert(1)</script> & Café $\\alpha$", base_upvotes=41)
+        )
         [paper] = papers_by_ids(conn, [paper_id])
     message = parse(composer.digest(SUB, [paper], "2026-04-06", "subject", "lead", "digest:3:2026-04-06"))
     html = message.get_body(("html",)).get_content()

@@ -28,8 +28,9 @@ def queued(engine, composer, when=NOW) -> None:
 
 
 def send(engine, settings, when=NOW, sleeps=None):
-    return send_outbox(engine, settings, clock=lambda: when, sleep=(sleeps.append if sleeps is not None
-                                                                     else lambda s: None))
+    return send_outbox(
+        engine, settings, clock=lambda: when, sleep=(sleeps.append if sleeps is not None else lambda s: None)
+    )
 
 
 def statuses(engine) -> Counter:
@@ -110,15 +111,22 @@ def test_permanent_failures_are_recorded_and_repeated_bounces_stop_mail(recent, 
     assert len(smtp.to("ada@example.org")) == STOP_AFTER_BOUNCES + 2
 
 
-def test_a_sender_killed_between_two_messages_resumes_without_duplicates(recent, composer, mail_settings, smtp,
-                                                                          database_url):
+def test_a_sender_killed_between_two_messages_resumes_without_duplicates(
+    recent, composer, mail_settings, smtp, database_url
+):
     for address in READERS:
         subscriber(recent, address, Preferences(hour=0))  # due whatever the hour of the real clock
-    env = {**os.environ, "CI": "1", "PAPERFEED_DATABASE_URL": database_url,
-           "PAPERFEED_DATA_DIR": mail_settings.data_dir,
-           "PAPERFEED_SECRET_KEY": mail_settings.secret_key, "PAPERFEED_SMTP_HOST": "127.0.0.1",
-           "PAPERFEED_SMTP_PORT": str(smtp.port), "PAPERFEED_SMTP_TLS": "none",
-           "PAPERFEED_MAIL_FROM": mail_settings.mail_from}
+    env = {
+        **os.environ,
+        "CI": "1",
+        "PAPERFEED_DATABASE_URL": database_url,
+        "PAPERFEED_DATA_DIR": mail_settings.data_dir,
+        "PAPERFEED_SECRET_KEY": mail_settings.secret_key,
+        "PAPERFEED_SMTP_HOST": "127.0.0.1",
+        "PAPERFEED_SMTP_PORT": str(smtp.port),
+        "PAPERFEED_SMTP_TLS": "none",
+        "PAPERFEED_MAIL_FROM": mail_settings.mail_from,
+    }
     command = [sys.executable, "-m", "paperfeed", "digest", "send"]
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     smtp.kill = (first.pid, 3)  # killed when it starts the third message, two being sent

@@ -75,10 +75,17 @@ def test_the_most_upvoted_come_first_and_none_is_sent_twice(recent, composer, ma
 
 def test_category_digests_carry_only_their_categories(recent, composer, mail_settings, smtp):
     with recent.connect() as conn:
-        category = conn.execute(sa.text("SELECT primary_category FROM papers GROUP BY primary_category "
-                                        "ORDER BY count(*) DESC LIMIT 1")).scalar()
-        expected = set(conn.execute(sa.text("SELECT p.arxiv_id FROM papers p JOIN paper_categories c ON "
-                                            "c.paper_id = p.id WHERE c.category = :c"), {"c": category}).scalars())
+        category = conn.execute(
+            sa.text("SELECT primary_category FROM papers GROUP BY primary_category ORDER BY count(*) DESC LIMIT 1")
+        ).scalar()
+        expected = set(
+            conn.execute(
+                sa.text(
+                    "SELECT p.arxiv_id FROM papers p JOIN paper_categories c ON c.paper_id = p.id WHERE c.category = :c"
+                ),
+                {"c": category},
+            ).scalars()
+        )
     subscriber(recent, "ada@example.org", Preferences("weekly", "categories", (category,), 50))
     run(recent, composer, mail_settings)
     [message] = smtp.messages

@@ -27,7 +27,9 @@ def test_picked_for_you_digests_carry_the_readers_picks_once(engine, corpus, rea
         send_outbox(engine, mail_settings, clock=lambda when=when: when, sleep=lambda s: None)
     first, second = smtp.messages
     assert "picked for you" in first["Subject"]
-    ids = [re.findall(r"papers\.example\.org/papers/([\w.]+)\r?\n", m.get_body(("plain",)).get_content())
-           for m in (first, second)]
+    ids = [
+        re.findall(r"papers\.example\.org/papers/([\w.]+)\r?\n", m.get_body(("plain",)).get_content())
+        for m in (first, second)
+    ]
     assert len(ids[0]) == len(ids[1]) == 5 and not set(ids[0]) & set(ids[1])
     assert all(topic_of(a) == 1 for a in ids[0] + ids[1])

@@ -17,13 +17,16 @@ def test_a_token_works_only_for_its_purpose():
         read_token(SECRET, "confirm", token)
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # a changed signature
-    lambda t: t.replace(t.split(".")[0], "WzgsImV2ZUBleGFtcGxlLm9yZyJd"),  # another subscription, old signature
-    lambda t: t[: len(t) // 2],  # cut short
-    lambda t: "",
-    lambda t: "x" * 1000,
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # a changed signature
+        lambda t: t.replace(t.split(".")[0], "WzgsImV2ZUBleGFtcGxlLm9yZyJd"),  # another subscription, old signature
+        lambda t: t[: len(t) // 2],  # cut short
+        lambda t: "",
+        lambda t: "x" * 1000,
+    ],
+)
 def test_forged_or_damaged_tokens_are_refused(mangle):
     token = make_token(SECRET, "confirm", 7, "ada@example.org")
     with pytest.raises(TokenError):

@@ -36,12 +36,19 @@ def corpus(engine):
     records = []
     for t, (category, words) in enumerate(TOPICS):
         for i in range(PER_TOPIC):
-            records.append(PaperRecord(
-                arxiv_id=f"2604.{t}{i:04d}", title=f"{words.capitalize()}, study {i}",
-                abstract=f"We study {words}. Finding number {i} about {words.split()[-1]}.",
-                authors=[Author(f"Author {t}{i % 5}")], categories=[category], primary_category=category,
-                source="test", listed_on=(NOW - timedelta(days=i % 5)).date(),
-                published_at=NOW - timedelta(days=i % 5)))
+            records.append(
+                PaperRecord(
+                    arxiv_id=f"2604.{t}{i:04d}",
+                    title=f"{words.capitalize()}, study {i}",
+                    abstract=f"We study {words}. Finding number {i} about {words.split()[-1]}.",
+                    authors=[Author(f"Author {t}{i % 5}")],
+                    categories=[category],
+                    primary_category=category,
+                    source="test",
+                    listed_on=(NOW - timedelta(days=i % 5)).date(),
+                    published_at=NOW - timedelta(days=i % 5),
+                )
+            )
     with engine.begin() as conn:
         upsert_papers(conn, records, NOW)
         index_keyphrases(conn)

@@ -85,8 +85,10 @@ def test_picks_are_recomputed_only_when_stale(engine, corpus, reader, monkeypatc
     assert len(calls) == 1
     vote(engine, reader, corpus, ["2604.00003"])  # a new signal, newer than the picks
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE votes SET created_at = :t WHERE paper_id = :p"),
-                     {"t": NOW + timedelta(minutes=5), "p": corpus["2604.00003"]})
+        conn.execute(
+            sa.text("UPDATE votes SET created_at = :t WHERE paper_id = :p"),
+            {"t": NOW + timedelta(minutes=5), "p": corpus["2604.00003"]},
+        )
     current_picks(engine, reader.id, NOW + timedelta(minutes=6))
     assert len(calls) == 2
     vote(engine, reader, corpus, ["2604.00003"])  # taking a vote back changes the count

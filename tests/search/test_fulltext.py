@@ -42,7 +42,7 @@ def test_a_paper_comes_first_for_its_own_title(indexed):
 
 def ndcg_at_10(ranked: list[str], judged: dict[str, int]) -> float:
     dcg = sum((2 ** judged.get(a, 0) - 1) / math.log2(i + 2) for i, a in enumerate(ranked[:10]))
-    ideal = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(sorted(judged.values(), reverse=True)[:10]))
+    ideal = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(sorted(judged.values(), reverse=True)[:10]))
     return dcg / ideal
 
 
@@ -52,8 +52,9 @@ def test_both_backends_rank_judged_questions_well(indexed):
     with indexed.connect() as conn:
         stored = set(conn.execute(sa.select(papers.c.arxiv_id)).scalars())
     rows = [r for r in json.loads((FIXTURES / "judged-queries.json").read_text()) if set(r["judged"]) <= stored]
-    scores = [ndcg_at_10([h.paper.arxiv_id for h in search(indexed, r["query"], limit=10).hits], r["judged"])
-              for r in rows]
+    scores = [
+        ndcg_at_10([h.paper.arxiv_id for h in search(indexed, r["query"], limit=10).hits], r["judged"]) for r in rows
+    ]
     assert sum(scores) / len(scores) >= 0.65, [round(s, 2) for s in scores]
 
 
@@ -67,8 +68,9 @@ def test_phrases_must_appear(indexed):
     loose = search(indexed, "prompt diphoton").total
     phrase = search(indexed, '"diphoton production"')
     assert phrase.total >= 1 and phrase.total <= loose
-    assert all("diphoton production" in (h.paper.title + h.paper.abstract).lower().replace("\n  ", " ")
-               for h in phrase.hits)
+    assert all(
+        "diphoton production" in (h.paper.title + h.paper.abstract).lower().replace("\n  ", " ") for h in phrase.hits
+    )
 
 
 def test_author_category_and_date_filters(indexed):
@@ -81,9 +83,34 @@ def test_author_category_and_date_filters(indexed):
     assert in_2026.total > 0 and all(h.paper.listed_on >= date(2026, 1, 1) for h in in_2026.hits)
 
 
-@pytest.mark.parametrize("text", ['"', "*", "NEAR(", "AND(", "((a", "a) OR (b", "x" * 5000, "😀", "", "   ",
-                                  'title:"x', "^", "-", "author:", "category:", "'; DROP TABLE papers; --",
-                                  "NOT model", "model NOT", '"NEAR(a b)" AND(', "\\", "%", "_", "a & b | !c <-> d"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "*",
+        "NEAR(",
+        "AND(",
+        "((a",
+        "a) OR (b",
+        "x" * 5000,
+        "😀",
+        "",
+        "   ",
+        'title:"x',
+        "^",
+        "-",
+        "author:",
+        "category:",
+        "'; DROP TABLE papers; --",
+        "NOT model",
+        "model NOT",
+        '"NEAR(a b)" AND(',
+        "\\",
+        "%",
+        "_",
+        "a & b | !c <-> d",
+    ],
+)
 def test_hostile_strings_never_fail(indexed, text):
     results = search(indexed, text)
     assert results.total >= 0
@@ -93,10 +120,21 @@ def test_hostile_strings_never_fail(indexed, text):
 
 def test_escaping_of_highlights(engine):
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(arxiv_id="2609.00003", title="<b>Bold</b> claims about tokens",
-                                         abstract="tokens <script>x</script>", authors=[Author("Eve")],
-                                         categories=["cs.CL"], source="test", published_at=datetime(2030, 1, 1))],
-                      datetime(2026, 1, 1))
+        upsert_papers(
+            conn,
+            [
+                PaperRecord(
+                    arxiv_id="2609.00003",
+                    title="<b>Bold</b> claims about tokens",
+                    abstract="tokens <script>x</script>",
+                    authors=[Author("Eve")],
+                    categories=["cs.CL"],
+                    source="test",
+                    published_at=datetime(2030, 1, 1),
+                )
+            ],
+            datetime(2026, 1, 1),
+        )
         index_pending(conn)
     hit = search(engine, "tokens").hits[0]
     assert "<b>" not in str(hit.title_html) and "&lt;b&gt;" in str(hit.title_html)
@@ -104,21 +142,34 @@ def test_escaping_of_highlights(engine):
 
 
 def test_the_index_follows_new_versions_and_reingest(engine):
-    record = dict(arxiv_id="2609.00004", abstract="", authors=[Author("A. Author")], categories=["cs.LG"],
-                  source="test", published_at=datetime(2030, 1, 1))
+    record = dict(
+        arxiv_id="2609.00004",
+        abstract="",
+        authors=[Author("A. Author")],
+        categories=["cs.LG"],
+        source="test",
+        published_at=datetime(2030, 1, 1),
+    )
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(title="Quantum walrus optimisation", latest_version=1, **record)],
-                      datetime(2026, 1, 1))
+        upsert_papers(
+            conn, [PaperRecord(title="Quantum walrus optimisation", latest_version=1, **record)], datetime(2026, 1, 1)
+        )
         assert index_pending(conn) == (1 if conn.dialect.name == "sqlite" else 0)  # PostgreSQL indexes itself
     assert search(engine, "walrus").total == 1
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(title="Classical penguin optimisation", latest_version=2, **record)],
-                      datetime(2026, 1, 2))
+        upsert_papers(
+            conn,
+            [PaperRecord(title="Classical penguin optimisation", latest_version=2, **record)],
+            datetime(2026, 1, 2),
+        )
         index_pending(conn)
     assert search(engine, "walrus").total == 0 and search(engine, "penguin").total == 1
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(title="Classical penguin optimisation", latest_version=2, **record)],
-                      datetime(2026, 1, 3))
+        upsert_papers(
+            conn,
+            [PaperRecord(title="Classical penguin optimisation", latest_version=2, **record)],
+            datetime(2026, 1, 3),
+        )
         assert index_pending(conn) <= 1  # nothing changed: at most the boundary row again
         rebuild(conn)
     assert search(engine, "penguin").total == 1
@@ -136,4 +187,5 @@ def test_highlights_keep_the_spaces_around_them():
     from paperfeed.search.fulltext import START, STOP, marked
 
     assert str(marked(f"large language {START}models{STOP} (LLMs),\n  enabling {START}raw{STOP} <text>")) == (
-        "large language <mark>models</mark> (LLMs), enabling <mark>raw</mark> &lt;text&gt;")
+        "large language <mark>models</mark> (LLMs), enabling <mark>raw</mark> &lt;text&gt;"
+    )

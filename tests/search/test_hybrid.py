@@ -28,8 +28,13 @@ def embedded(engine, sample_vectors):
 
 
 def test_vectors_are_unit_length_and_meaningful(minilm):
-    v = minilm.embed(["byte-level language models without a tokenizer", "models that read raw bytes",
-                      "the thermodynamics of black holes"])
+    v = minilm.embed(
+        [
+            "byte-level language models without a tokenizer",
+            "models that read raw bytes",
+            "the thermodynamics of black holes",
+        ]
+    )
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
@@ -80,8 +85,14 @@ def test_filters_apply_to_semantic_results_too(engine, embedded, minilm):
 
 
 def test_new_versions_are_embedded_again(engine, minilm):
-    record = dict(arxiv_id="2609.00005", abstract="About walruses.", authors=[Author("A. B")],
-                  categories=["q-bio.PE"], source="test", published_at=__import__("datetime").datetime(2030, 1, 1))
+    record = dict(
+        arxiv_id="2609.00005",
+        abstract="About walruses.",
+        authors=[Author("A. B")],
+        categories=["q-bio.PE"],
+        source="test",
+        published_at=__import__("datetime").datetime(2030, 1, 1),
+    )
     now = __import__("datetime").datetime(2026, 1, 1)
     with engine.begin() as conn:
         upsert_papers(conn, [PaperRecord(title="Walrus ecology", latest_version=1, **record)], now)
@@ -111,8 +122,7 @@ def test_without_vectors_search_is_keyword_only(engine):
     assert results.total > 0
 
 
-def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embedded, tmp_path, monkeypatch,
-                                                                   minilm):
+def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embedded, tmp_path, monkeypatch, minilm):
     from paperfeed.search import vectors
 
     monkeypatch.setattr(vectors, "HNSW_ABOVE", 10)
@@ -123,9 +133,14 @@ def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embe
     assert isinstance(approximate, vectors.HnswIndex) and len(approximate) == 44
     query = minilm.embed(["language models that read raw bytes"])[0]
     assert [i for i, _ in approximate.search(query, 5)] == [i for i, _ in embedded.search(query, 5)]
-    record = dict(arxiv_id="2609.00006", abstract="Reading raw bytes without any tokenizer.",
-                  authors=[Author("A. B")], categories=["cs.CL"], source="test",
-                  published_at=__import__("datetime").datetime(2030, 1, 1))
+    record = dict(
+        arxiv_id="2609.00006",
+        abstract="Reading raw bytes without any tokenizer.",
+        authors=[Author("A. B")],
+        categories=["cs.CL"],
+        source="test",
+        published_at=__import__("datetime").datetime(2030, 1, 1),
+    )
     with engine.begin() as conn:
         upsert_papers(conn, [PaperRecord(title="Byte models", **record)], __import__("datetime").datetime(2026, 1, 1))
     embed_pending(engine, minilm)

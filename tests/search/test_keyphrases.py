@@ -37,17 +37,23 @@ def test_the_sample_gets_keywords_taken_from_its_text(engine):
 
 
 def test_keywords_follow_new_versions(engine):
-    record = dict(arxiv_id="2609.00007", abstract="", authors=[Author("A. B")], categories=["q-bio.PE"],
-                  source="test", published_at=datetime(2030, 1, 1))
+    record = dict(
+        arxiv_id="2609.00007",
+        abstract="",
+        authors=[Author("A. B")],
+        categories=["q-bio.PE"],
+        source="test",
+        published_at=datetime(2030, 1, 1),
+    )
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(title="Walrus migration patterns", latest_version=1, **record)],
-                      datetime(2026, 1, 1))
+        upsert_papers(
+            conn, [PaperRecord(title="Walrus migration patterns", latest_version=1, **record)], datetime(2026, 1, 1)
+        )
         index_keyphrases(conn)
         paper = get_paper(conn, "2609.00007")
         assert keyphrases_of(conn, [paper.id])[paper.id][0] == "walrus migration patterns"
-        upsert_papers(conn, [PaperRecord(title="Penguin diving depths", latest_version=2, **record)],
-                      datetime(2026, 1, 2))
+        upsert_papers(
+            conn, [PaperRecord(title="Penguin diving depths", latest_version=2, **record)], datetime(2026, 1, 2)
+        )
         assert index_keyphrases(conn) == 1
         assert keyphrases_of(conn, [paper.id])[paper.id][0] == "penguin diving depths"
-
-

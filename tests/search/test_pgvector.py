@@ -70,4 +70,3 @@ def test_a_store_migrated_before_pgvector_was_installed_gets_it_later(stored):
     assert ensure_pgvector(stored)
     with stored.begin() as conn:
         assert has_pgvector(conn) and fill_pgvector(conn) == 44  # `paperfeed index` does this
-

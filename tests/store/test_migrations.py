@@ -23,10 +23,14 @@ def test_migrations_go_up_down_and_up_again(empty_database_url):
 
 def _declared(obj, name, type_, reflected, compare_to):
     """Search structures are made by raw SQL (migrations 0002, 0008, 0009) and not declared: skip them."""
-    return not ((type_ == "table" and name.startswith("papers_fts"))
-                or (type_ == "column" and name in ("search_vector", "title_vector", "embedding"))
-                or (type_ == "index" and name in ("ix_papers_search_vector", "ix_papers_title_vector",
-                                                  "ix_embeddings_embedding")))
+    return not (
+        (type_ == "table" and name.startswith("papers_fts"))
+        or (type_ == "column" and name in ("search_vector", "title_vector", "embedding"))
+        or (
+            type_ == "index"
+            and name in ("ix_papers_search_vector", "ix_papers_title_vector", "ix_embeddings_embedding")
+        )
+    )
 
 
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'vector'")

@@ -12,12 +12,20 @@ NOW = datetime(2026, 4, 7, 12, 0)
 
 def record(arxiv_id="2503.13423", version=1, **kw):
     base = dict(
-        arxiv_id=arxiv_id, title="Byte Latent Transformer", abstract="Raw bytes,\n  no tokenizer: $x^2$.",
+        arxiv_id=arxiv_id,
+        title="Byte Latent Transformer",
+        abstract="Raw bytes,\n  no tokenizer: $x^2$.",
         authors=[Author("Ada Lovelace", ("Analytical Engines",)), Author("Alan Turing")],
-        categories=["cs.CL", "cs.LG"], source="arxiv-api",
-        published_at=datetime(2025, 3, 17, 17, 59), updated_at=datetime(2025, 3, 17 + version - 1, 9, 0),
-        latest_version=version, comments="12 pages", journal_ref="ACL 2025", doi="10.1/x",
-        report_no="R-1", license="http://creativecommons.org/licenses/by/4.0/",
+        categories=["cs.CL", "cs.LG"],
+        source="arxiv-api",
+        published_at=datetime(2025, 3, 17, 17, 59),
+        updated_at=datetime(2025, 3, 17 + version - 1, 9, 0),
+        latest_version=version,
+        comments="12 pages",
+        journal_ref="ACL 2025",
+        doi="10.1/x",
+        report_no="R-1",
+        license="http://creativecommons.org/licenses/by/4.0/",
     )
     base.update(kw)
     return PaperRecord(**base)
@@ -81,8 +89,9 @@ def test_an_older_version_never_overwrites_a_newer_one(engine):
 
 def test_what_a_poorer_source_lacks_is_kept(engine):
     history = [Version(1, datetime(2025, 3, 17)), Version(2, datetime(2025, 3, 18))]
-    upsert(engine, [record(version=2, versions=history, organization="Meta", base_upvotes=12,
-                           listed_on=date(2026, 1, 2))])
+    upsert(
+        engine, [record(version=2, versions=history, organization="Meta", base_upvotes=12, listed_on=date(2026, 1, 2))]
+    )
     # The same version again from the API: no history, no organization, no votes, no listing day.
     counts = upsert(engine, [record(version=2)])
     with engine.connect() as conn:
@@ -125,9 +134,14 @@ def test_duplicates_within_a_batch_keep_the_newest(engine):
 
 
 def test_latest_and_stats(engine):
-    upsert(engine, [record("2401.00001", published_at=datetime(2024, 1, 1)),
-                    record("2401.00002", published_at=datetime(2024, 1, 2), categories=["math.CO"]),
-                    record("hep-th/9901001", published_at=datetime(1999, 1, 4), categories=["hep-th"])])
+    upsert(
+        engine,
+        [
+            record("2401.00001", published_at=datetime(2024, 1, 1)),
+            record("2401.00002", published_at=datetime(2024, 1, 2), categories=["math.CO"]),
+            record("hep-th/9901001", published_at=datetime(1999, 1, 4), categories=["hep-th"]),
+        ],
+    )
     with engine.connect() as conn:
         listed, total = papers_listed(conn, date(1999, 1, 1), date(2030, 1, 1), sort="new", limit=2)
         assert [p.arxiv_id for p in listed] == ["2401.00002", "2401.00001"] and total == 3

@@ -76,8 +76,14 @@ def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> http
 
 
 # The browser: Debian's Chromium driven by Playwright (never a downloaded browser).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

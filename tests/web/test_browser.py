@@ -76,10 +76,21 @@ def test_submit_comment_collect_and_move_between_days(page: Page, live_site):
 
 def test_tex_is_rendered_and_forms_are_labelled(page: Page, live_site, engine):
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(arxiv_id="2609.00002", title="Energy $E = mc^2$ revisited",
-                                         abstract="We show $\\alpha < 1$ and $$\\sum_i x_i = 0.$$",
-                                         authors=[Author("A. Physicist")], categories=["physics.gen-ph"],
-                                         source="test", published_at=datetime(2030, 1, 1))], datetime(2026, 1, 1))
+        upsert_papers(
+            conn,
+            [
+                PaperRecord(
+                    arxiv_id="2609.00002",
+                    title="Energy $E = mc^2$ revisited",
+                    abstract="We show $\\alpha < 1$ and $$\\sum_i x_i = 0.$$",
+                    authors=[Author("A. Physicist")],
+                    categories=["physics.gen-ph"],
+                    source="test",
+                    published_at=datetime(2030, 1, 1),
+                )
+            ],
+            datetime(2026, 1, 1),
+        )
     page.goto(live_site.url + "/papers/2609.00002")
     if page.evaluate("typeof window.katex") == "undefined":
         pytest.skip("KaTeX is not installed (npm ci); TeX shows as source")

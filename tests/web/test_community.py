@@ -100,9 +100,16 @@ def test_an_empty_comment_is_refused_with_a_message(client):
 
 
 def _make_admin(database_url, name="root1"):
-    result = CliRunner().invoke(main, ["users", "add", name, "--admin", "--password-stdin"], input=PASSWORD + "\n",
-                                env={"PAPERFEED_DATABASE_URL": database_url, "PAPERFEED_ARGON2_TIME_COST": "1",
-                                     "PAPERFEED_ARGON2_MEMORY_KIB": "8192"})
+    result = CliRunner().invoke(
+        main,
+        ["users", "add", name, "--admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env={
+            "PAPERFEED_DATABASE_URL": database_url,
+            "PAPERFEED_ARGON2_TIME_COST": "1",
+            "PAPERFEED_ARGON2_MEMORY_KIB": "8192",
+        },
+    )
     assert result.exit_code == 0, result.output
     assert "(administrator)" in result.output
 
@@ -177,8 +184,7 @@ def test_submit_lists_a_paper_today_with_its_submitter(client):
 def test_links_are_editable_by_the_submitter_only(client, other_client):
     sign_up(client, "owner")
     post(client, "/submit", {"arxiv_id": "2411.00043"})
-    edit = post(client, "/papers/2411.00043/links", {"code_url": "https://github.com/owner/repo",
-                                                     "project_url": ""})
+    edit = post(client, "/papers/2411.00043/links", {"code_url": "https://github.com/owner/repo", "project_url": ""})
     assert edit.status_code == 303
     assert 'href="https://github.com/owner/repo"' in client.get("/papers/2411.00043").text
     bad = post(client, "/papers/2411.00043/links", {"code_url": "javascript:alert(1)"})

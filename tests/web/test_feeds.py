@@ -19,8 +19,9 @@ def parsed(response):
     return feed
 
 
-@pytest.mark.parametrize("fmt, version, media", [("atom", "atom10", "application/atom+xml"),
-                                                 ("rss", "rss20", "application/rss+xml")])
+@pytest.mark.parametrize(
+    "fmt, version, media", [("atom", "atom10", "application/atom+xml"), ("rss", "rss20", "application/rss+xml")]
+)
 def test_the_daily_feed_lists_the_latest_day(client, engine, fmt, version, media):
     response = client.get(f"/feeds/daily?format={fmt}")
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
@@ -36,8 +37,9 @@ def test_the_daily_feed_lists_the_latest_day(client, engine, fmt, version, media
 
 def test_trending_category_and_search_feeds(client, engine):
     with engine.connect() as conn:
-        category = conn.execute(sa.text("SELECT primary_category FROM papers GROUP BY primary_category "
-                                        "ORDER BY count(*) DESC LIMIT 1")).scalar()
+        category = conn.execute(
+            sa.text("SELECT primary_category FROM papers GROUP BY primary_category ORDER BY count(*) DESC LIMIT 1")
+        ).scalar()
     assert parsed(client.get("/feeds/trending")).feed.title.startswith("Trending papers")
     feed = parsed(client.get(f"/feeds/categories/{category}"))
     assert feed.entries and all(category in [t.term for t in e.tags] for e in feed.entries)
@@ -62,19 +64,24 @@ def test_a_vote_changes_the_feed(client, engine):
     entry = parsed(first).entries[-1]
     sign_up(client, "ada")
     post(client, f"/papers/{entry.link.rsplit('/papers/', 1)[1]}/vote")
-    again = client.get("/feeds/daily", headers={"If-None-Match": first.headers["etag"],
-                                                "If-Modified-Since": first.headers["last-modified"]})
+    again = client.get(
+        "/feeds/daily",
+        headers={"If-None-Match": first.headers["etag"], "If-Modified-Since": first.headers["last-modified"]},
+    )
     assert again.status_code == 200
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/feeds/categories/<script>", 400),
-    ("/feeds/categories/" + "a" * 200, 422),
-    ("/feeds/search", 400),
-    ("/feeds/search?q=" + "x" * 2000, 400),
-    ("/feeds/daily?format=json", 400),
-    ("/feeds/private/not-a-token", 404),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/feeds/categories/<script>", 400),
+        ("/feeds/categories/" + "a" * 200, 422),
+        ("/feeds/search", 400),
+        ("/feeds/search?q=" + "x" * 2000, 400),
+        ("/feeds/daily?format=json", 400),
+        ("/feeds/private/not-a-token", 404),
+    ],
+)
 def test_bad_feed_requests_are_refused_clearly(client, url, status):
     response = client.get(url)
     assert response.status_code in (status, 400) and response.status_code < 500
@@ -84,8 +91,11 @@ def test_pages_point_feed_readers_to_their_feeds(client, engine):
     home = client.get("/").text
     assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]+href="/feeds/daily"', home)
     with engine.connect() as conn:
-        category = conn.execute(sa.select(papers.c.primary_category)
-                                .where(papers.c.primary_category.is_not(None))).scalars().first()
+        category = (
+            conn.execute(sa.select(papers.c.primary_category).where(papers.c.primary_category.is_not(None)))
+            .scalars()
+            .first()
+        )
     assert f'href="/feeds/categories/{category}"' in client.get(f"/categories/{category}").text
     assert 'href="/feeds/search?q=attention%20heads"' in client.get("/search?q=attention heads").text
 
@@ -93,8 +103,9 @@ def test_pages_point_feed_readers_to_their_feeds(client, engine):
 def test_the_private_feed_follows_what_the_reader_upvotes(client, engine):
     sign_up(client, "ada")
     with engine.connect() as conn:
-        arxiv_id, category = conn.execute(sa.select(papers.c.arxiv_id, papers.c.primary_category)
-                                          .where(papers.c.primary_category.is_not(None))).first()
+        arxiv_id, category = conn.execute(
+            sa.select(papers.c.arxiv_id, papers.c.primary_category).where(papers.c.primary_category.is_not(None))
+        ).first()
     post(client, f"/papers/{arxiv_id}/vote")
     url = re.search(r"/feeds/private/[\w-]+", client.get("/settings").text).group(0)
     feed = parsed(client.get(url))

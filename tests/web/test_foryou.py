@@ -22,8 +22,11 @@ def embed_sample(engine, sample_vectors) -> None:
 
 def tokenizer_papers(engine) -> list[str]:
     with engine.connect() as conn:
-        return list(conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.title.ilike("%tokeniz%"))
-                                 .order_by(papers.c.id)).scalars())
+        return list(
+            conn.execute(
+                sa.select(papers.c.arxiv_id).where(papers.c.title.ilike("%tokeniz%")).order_by(papers.c.id)
+            ).scalars()
+        )
 
 
 def test_picks_come_with_reasons_and_can_be_dismissed_and_restored(client, engine, sample_vectors):
@@ -51,8 +54,14 @@ def test_a_new_reader_gets_the_cold_start_then_picks(client, engine, sample_vect
     sign_up(client, "newcomer")
     page = client.get("/for-you")
     assert "Tell us what you follow" in page.text and 'name="categories"' in page.text
-    assert post(client, "/for-you/interests", {"categories": ["cs.CL"], "authors": "",
-                                                "papers": tokenizer_papers(engine)[0]}).status_code == 303
+    assert (
+        post(
+            client,
+            "/for-you/interests",
+            {"categories": ["cs.CL"], "authors": "", "papers": tokenizer_papers(engine)[0]},
+        ).status_code
+        == 303
+    )
     page = client.get("/for-you")
     assert "among what you follow" in page.text
     bad = post(client, "/for-you/interests", {"categories": ["<script>"]})

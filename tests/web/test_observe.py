@@ -30,8 +30,11 @@ def test_metrics_count_requests_by_route(site, client):
     client.get("/")
     client.get("/papers/2410.09303")
     text = TestClient(site, client=("127.0.0.1", 4000)).get("/metrics").text
-    assert re.search(r'paperfeed_http_requests_total\{method="GET",route="/papers/\{arxiv_id:path\}",status="200"\}'
-                     r" [1-9]", text)
+    assert re.search(
+        r'paperfeed_http_requests_total\{method="GET",route="/papers/\{arxiv_id:path\}",status="200"\}'
+        r" [1-9]",
+        text,
+    )
     assert "paperfeed_http_request_seconds_bucket" in text
     outside = TestClient(site, client=("8.8.8.8", 4000))
     assert outside.get("/metrics").status_code == 403

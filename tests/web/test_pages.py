@@ -53,8 +53,20 @@ def test_by_votes_or_newest(client):
     assert len(days) == 5 and days == sorted(days, reverse=True)
 
 
-@pytest.mark.parametrize("url", ["/?date=2026-13-01", "/?date=tomorrow", "/?sort=random", "/week/2026-W60",
-                                 "/week/14", "/month/2026-13", "/?page=0", "/?page=abc", "/categories/cs.CL?page=-1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?date=2026-13-01",
+        "/?date=tomorrow",
+        "/?sort=random",
+        "/week/2026-W60",
+        "/week/14",
+        "/month/2026-13",
+        "/?page=0",
+        "/?page=abc",
+        "/categories/cs.CL?page=-1",
+    ],
+)
 def test_bad_parameters_are_a_clear_400(client, url):
     page = client.get(url)
     assert page.status_code == 400

@@ -11,12 +11,23 @@ SCRIPT = "<script>alert(1)</script>"
 
 def _hostile_paper(engine):
     with engine.begin() as conn:
-        upsert_papers(conn, [PaperRecord(
-            arxiv_id="2609.00001", title=f"{SCRIPT} and $x<y$", abstract='<img src=x onerror="alert(2)">',
-            authors=[Author("<b onmouseover=alert(3)>Mallory</b>")], categories=["cs.CR"], source="test",
-            published_at=datetime(2030, 1, 1), organization="<i>Evil</i> Corp",
-            comments="code at javascript:alert(4) and https://github.com/x/y\"onclick=\"alert(5)",
-        )], datetime(2026, 1, 1))
+        upsert_papers(
+            conn,
+            [
+                PaperRecord(
+                    arxiv_id="2609.00001",
+                    title=f"{SCRIPT} and $x<y$",
+                    abstract='<img src=x onerror="alert(2)">',
+                    authors=[Author("<b onmouseover=alert(3)>Mallory</b>")],
+                    categories=["cs.CR"],
+                    source="test",
+                    published_at=datetime(2030, 1, 1),
+                    organization="<i>Evil</i> Corp",
+                    comments='code at javascript:alert(4) and https://github.com/x/y"onclick="alert(5)',
+                )
+            ],
+            datetime(2026, 1, 1),
+        )
 
 
 def test_markup_in_titles_abstracts_and_names_is_inert(client, engine):
@@ -53,8 +64,11 @@ def test_a_form_without_its_csrf_token_is_refused(client):
 
 def test_a_forged_csrf_cookie_is_refused(client):
     client.cookies.set("pf_csrf", "attacker-chosen")
-    response = client.post("/signup", data={"csrf_token": "attacker-chosen", "username": "eve",
-                                            "password": PASSWORD}, follow_redirects=False)
+    response = client.post(
+        "/signup",
+        data={"csrf_token": "attacker-chosen", "username": "eve", "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert response.status_code == 403
 
 
@@ -95,8 +109,9 @@ def test_the_sign_in_limit_holds_per_address(client):
 
 
 def test_next_never_leaves_the_site(client):
-    response = post(client, "/signup", {"username": "traveller", "password": PASSWORD,
-                                        "next": "https://evil.test/phish"})
+    response = post(
+        client, "/signup", {"username": "traveller", "password": PASSWORD, "next": "https://evil.test/phish"}
+    )
     assert response.headers["location"] == "/"
     for target in ("//evil.test", "/\\evil.test", "javascript:alert(1)"):
         post(client, "/signout")

@@ -20,8 +20,14 @@ from tests.web.conftest import csrf, post, sign_up
 
 @pytest.fixture
 def app_settings(app_settings, smtp):
-    return dataclasses.replace(app_settings, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_tls="none",
-                               site_url="https://papers.example.org", smtp_timeout=5)
+    return dataclasses.replace(
+        app_settings,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_tls="none",
+        site_url="https://papers.example.org",
+        smtp_timeout=5,
+    )
 
 
 def link(message, path: str) -> str:
@@ -47,8 +53,9 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(site, client, en
     spread_recent(engine)
     form = client.get("/subscribe?email=ada@example.org")
     assert 'value="ada@example.org"' in form.text
-    answer = post(client, "/subscribe", {"email": "Ada@Example.org", "frequency": "daily", "topic": "trending",
-                                         "count": "5"})
+    answer = post(
+        client, "/subscribe", {"email": "Ada@Example.org", "frequency": "daily", "topic": "trending", "count": "5"}
+    )
     assert answer.status_code == 200 and "Check your inbox" in answer.text
     [confirmation] = smtp.messages  # sent at once, by the request's background task
     assert confirmation["To"] == "ada@example.org" and "Confirm" in confirmation["Subject"]
@@ -69,8 +76,11 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(site, client, en
     url = re.search(r"<(https://[^>]+)>", digest["List-Unsubscribe"]).group(1)
     parts = urlsplit(url)
     fresh = type(client)(site)  # no cookies: a mail client, not a browser
-    gone = fresh.post(f"{parts.path}?{parts.query}", content=b"List-Unsubscribe=One-Click",
-                      headers={"content-type": "application/x-www-form-urlencoded"})
+    gone = fresh.post(
+        f"{parts.path}?{parts.query}",
+        content=b"List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert gone.status_code == 200 and "unsubscribed" in gone.text
     assert digest_run(site, NOW + timedelta(days=1)).sent == 0
     assert len(smtp.messages) == 2
@@ -103,37 +113,49 @@ def test_managing_preferences_from_the_link_in_a_mail(site, client, engine, smtp
     manage = link(note, "/subscriptions/manage")
     assert "Your digest" in client.get(manage).text
     token = manage.split("token=")[1]
-    bad = post(client, "/subscriptions/manage", {"token": token, "frequency": "weekly", "topic": "categories",
-                                                 "categories": "", "count": "10"})
+    bad = post(
+        client,
+        "/subscriptions/manage",
+        {"token": token, "frequency": "weekly", "topic": "categories", "categories": "", "count": "10"},
+    )
     assert bad.status_code == 400 and "at least one category" in bad.text
-    saved = post(client, "/subscriptions/manage", {"token": token, "frequency": "weekly", "topic": "categories",
-                                                   "categories": "cs.CL, cs.LG", "count": "20"})
+    saved = post(
+        client,
+        "/subscriptions/manage",
+        {"token": token, "frequency": "weekly", "topic": "categories", "categories": "cs.CL, cs.LG", "count": "20"},
+    )
     assert saved.status_code == 200 and "Saved" in saved.text
     with engine.connect() as conn:
         row = conn.execute(sa.select(subscriptions)).one()
     assert (row.frequency, row.topic, row.categories, row.count) == ("weekly", "categories", ["cs.CL", "cs.LG"], 20)
 
 
-@pytest.mark.parametrize("email, why", [
-    ("ada@example.org\r\nBcc: eve@example.org", "line breaks"),
-    ("ada@example.org\nSubject: free money", "line breaks"),
-    ("Ada <ada@example.org>", "before the @"),
-    ("not an address", "looks like"),
-    ("", "Enter an email"),
-])
+@pytest.mark.parametrize(
+    "email, why",
+    [
+        ("ada@example.org\r\nBcc: eve@example.org", "line breaks"),
+        ("ada@example.org\nSubject: free money", "line breaks"),
+        ("Ada <ada@example.org>", "before the @"),
+        ("not an address", "looks like"),
+        ("", "Enter an email"),
+    ],
+)
 def test_malformed_addresses_and_header_injection_are_refused(site, client, engine, smtp, email, why):
     answer = post(client, "/subscribe", {"email": email})
     assert answer.status_code == 400 and why in answer.text
     assert outbox_count(engine) == 0 and smtp.messages == []
 
 
-@pytest.mark.parametrize("fields, why", [
-    ({"frequency": "hourly"}, "daily or a weekly"),
-    ({"topic": "everything"}, "what the digest should carry"),
-    ({"topic": "categories", "categories": "<script>"}, "is not an arXiv category"),
-    ({"count": "5000"}, "from 1 to 50"),
-    ({"count": "ten"}, "whole number"),
-])
+@pytest.mark.parametrize(
+    "fields, why",
+    [
+        ({"frequency": "hourly"}, "daily or a weekly"),
+        ({"topic": "everything"}, "what the digest should carry"),
+        ({"topic": "categories", "categories": "<script>"}, "is not an arXiv category"),
+        ({"count": "5000"}, "from 1 to 50"),
+        ({"count": "ten"}, "whole number"),
+    ],
+)
 def test_bad_preferences_are_refused(client, engine, fields, why):
     answer = post(client, "/subscribe", {"email": "ada@example.org", **fields})
     assert answer.status_code == 400 and why in answer.text
@@ -148,8 +170,9 @@ def test_forged_expired_and_misdirected_tokens_are_refused(site, client, engine,
         sub_id = conn.execute(sa.select(subscriptions.c.id)).scalar()
     secret = site.state.services.composer.secret
     purpose = {"/subscribe/confirm": "confirm", "/unsubscribe": "unsubscribe", "/subscriptions/manage": "manage"}
-    wrong_purpose = make_token(secret, "manage" if path != "/subscriptions/manage" else "confirm", sub_id,
-                               "ada@example.org")
+    wrong_purpose = make_token(
+        secret, "manage" if path != "/subscriptions/manage" else "confirm", sub_id, "ada@example.org"
+    )
     for token, why in [
         (make_token("another-secret-" + "z" * 30, purpose[path], sub_id, "ada@example.org"), "not valid"),
         (make_token(secret, purpose[path], sub_id, "eve@example.org"), "no longer exists"),
@@ -160,6 +183,7 @@ def test_forged_expired_and_misdirected_tokens_are_refused(site, client, engine,
         answer = client.get(path, params={"token": token})
         assert answer.status_code == 400 and why in answer.text, (token, answer.text[:300])
     from paperfeed.mail import tokens
+
     good = make_token(secret, purpose[path], sub_id, "ada@example.org")
     monkeypatch.setitem(tokens.LIFETIMES, purpose[path], -1)
     assert "expired" in client.get(path, params={"token": good}).text

@@ -24,8 +24,10 @@ def _page_ids(html: str) -> list[str]:
 def _views(client, engine) -> dict[str, list[str]]:
     page = _page_ids(client.get("/trending").text)
     api = [item["paper"]["id"] for item in client.get("/api/daily_papers?sort=trending&limit=50").json()]
-    feed = [re.search(r"/papers/([^/?#]+)$", e.link).group(1) for e in feedparser.parse(
-        client.get("/feeds/trending").text).entries]
+    feed = [
+        re.search(r"/papers/([^/?#]+)$", e.link).group(1)
+        for e in feedparser.parse(client.get("/feeds/trending").text).entries
+    ]
     with engine.connect() as conn:
         digest = [p.arxiv_id for p in candidates(conn, Preferences(topic="trending"), now())]
     return {"page": page, "api": api, "feed": feed, "digest": digest}
@@ -50,8 +52,9 @@ def test_a_fresh_vote_trends_first_and_the_upvoted_follow(client, engine):
     """A paper upvoted now, in the window, leads every view; the all-time upvoted fill the rest."""
     with engine.begin() as conn:
         user = create_user(conn, "voter", "x", datetime(2026, 1, 1))
-        newest = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id).order_by(papers.c.listed_on.desc()).limit(1)
-                              ).one()
+        newest = conn.execute(
+            sa.select(papers.c.id, papers.c.arxiv_id).order_by(papers.c.listed_on.desc()).limit(1)
+        ).one()
         toggle_vote(conn, user.id, newest.id, now())
     for name, ids in _views(client, engine).items():
         assert ids[0] == newest.arxiv_id, name

@@ -22,11 +22,21 @@ pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=Tr
 
 def start(database_url: str, data_dir: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "PAPERFEED_DATABASE_URL": database_url, "PAPERFEED_DATA_DIR": data_dir, "CI": "1",
-           "PAPERFEED_SECRET_KEY": "two-workers-" + "s" * 40, "PAPERFEED_ARGON2_TIME_COST": "1",
-           "PAPERFEED_ARGON2_MEMORY_KIB": "8192"}
-    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--no-access-log"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PAPERFEED_DATABASE_URL": database_url,
+        "PAPERFEED_DATA_DIR": data_dir,
+        "CI": "1",
+        "PAPERFEED_SECRET_KEY": "two-workers-" + "s" * 40,
+        "PAPERFEED_ARGON2_TIME_COST": "1",
+        "PAPERFEED_ARGON2_MEMORY_KIB": "8192",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperfeed", "serve", "--port", str(port), "--no-access-log"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

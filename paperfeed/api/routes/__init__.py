@@ -14,5 +14,12 @@ from fastapi import APIRouter
 from paperfeed.api.routes import collections, comments, lists, papers, search
 
 # In this order: /api/papers/search and /api/papers/{id}/comments must be matched before /api/papers/{id}.
-ROUTERS: list[APIRouter] = [search.router, comments.router, lists.router, papers.router, comments.write,
-                            papers.write, collections.write]
+ROUTERS: list[APIRouter] = [
+    search.router,
+    comments.router,
+    lists.router,
+    papers.router,
+    comments.write,
+    papers.write,
+    collections.write,
+]

@@ -48,16 +48,23 @@ def new_collection(engine: EngineDep, user: TokenUser, body: CollectionIn) -> Re
         return json_response(_collection_json(conn, made), status_code=201)
 
 
-@write.post("/api/collections/{collection_id}/items", response_model=models.CollectionOut,
-            summary="Add a paper to one of your collections")
+@write.post(
+    "/api/collections/{collection_id}/items",
+    response_model=models.CollectionOut,
+    summary="Add a paper to one of your collections",
+)
 def collect(engine: EngineDep, user: TokenUser, collection_id: CollectionId, body: ItemIn) -> Response:
     return _change_collection(engine, user, collection_id, body.arxivId, add=True)
 
 
-@write.delete("/api/collections/{collection_id}/items/{arxiv_id:path}", response_model=models.CollectionOut,
-              summary="Take a paper out of one of your collections")
-def uncollect(engine: EngineDep, user: TokenUser, collection_id: CollectionId,
-              arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
+@write.delete(
+    "/api/collections/{collection_id}/items/{arxiv_id:path}",
+    response_model=models.CollectionOut,
+    summary="Take a paper out of one of your collections",
+)
+def uncollect(
+    engine: EngineDep, user: TokenUser, collection_id: CollectionId, arxiv_id: Annotated[str, Path(max_length=80)]
+) -> Response:
     return _change_collection(engine, user, collection_id, arxiv_id, add=False)
 
 
@@ -76,5 +83,10 @@ def _change_collection(engine: Engine, user: User, collection_id: int, arxiv_id:
 
 
 def _collection_json(conn: Connection, c: Collection) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "description": c.description, "public": c.is_public,
-            "papers": [p.arxiv_id for p in papers_by_ids(conn, collection_paper_ids(conn, c.id))]}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "description": c.description,
+        "public": c.is_public,
+        "papers": [p.arxiv_id for p in papers_by_ids(conn, collection_paper_ids(conn, c.id))],
+    }

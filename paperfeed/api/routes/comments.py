@@ -22,18 +22,26 @@ router = APIRouter(tags=READ_TAGS, responses=ERRORS)
 write = APIRouter(tags=WRITE_TAGS, responses=WRITE_ERRORS)
 
 
-@router.get("/api/papers/{arxiv_id:path}/comments", response_model=list[models.CommentOut],
-            summary="A paper's comments, oldest first")
+@router.get(
+    "/api/papers/{arxiv_id:path}/comments",
+    response_model=list[models.CommentOut],
+    summary="A paper's comments, oldest first",
+)
 def comments_of(engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
     with engine.connect() as conn:
         paper = paper_by_id(conn, arxiv_id)
         return json_response([comment_json(c) for c in paper_comments(conn, paper.id)])
 
 
-@write.post("/api/papers/{arxiv_id:path}/comments", response_model=models.CommentOut, status_code=201,
-            summary="Comment on a paper")
-def comment(engine: EngineDep, user: TokenUser, body: CommentIn,
-            arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
+@write.post(
+    "/api/papers/{arxiv_id:path}/comments",
+    response_model=models.CommentOut,
+    status_code=201,
+    summary="Comment on a paper",
+)
+def comment(
+    engine: EngineDep, user: TokenUser, body: CommentIn, arxiv_id: Annotated[str, Path(max_length=80)]
+) -> Response:
     with engine.begin() as conn:
         paper = paper_by_id(conn, arxiv_id)
         try:

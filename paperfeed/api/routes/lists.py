@@ -29,13 +29,21 @@ MAX_WALK = 500
 Limit = Annotated[int, Query(ge=1, description=f"How many (at most {MAX_LIMIT}; more is capped).")]
 
 
-@router.get("/api/daily_papers", response_model=list[models.DailyItem],
-            summary="Papers listed on a day, week or month (Hugging Face compatible)")
-def daily_papers(engine: EngineDep, date: str | None = None, week: str | None = None, month: str | None = None,
-                 submitter: Annotated[str | None, Query(max_length=40)] = None,
-                 sort: Literal["publishedAt", "trending"] = "publishedAt",
-                 p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page, from 0.")] = 0,
-                 limit: Limit = 50) -> Response:
+@router.get(
+    "/api/daily_papers",
+    response_model=list[models.DailyItem],
+    summary="Papers listed on a day, week or month (Hugging Face compatible)",
+)
+def daily_papers(
+    engine: EngineDep,
+    date: str | None = None,
+    week: str | None = None,
+    month: str | None = None,
+    submitter: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Literal["publishedAt", "trending"] = "publishedAt",
+    p: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page, from 0.")] = 0,
+    limit: Limit = 50,
+) -> Response:
     """The papers of a day (`date`, YYYY-MM-DD), an ISO week (`week`, YYYY-Www) or a month (`month`, YYYY-MM);
     all papers when none is given. Newest first (`publishedAt`) or by upvotes (`trending`)."""
     limit = min(limit, MAX_LIMIT)
@@ -56,20 +64,29 @@ def daily_papers(engine: EngineDep, date: str | None = None, week: str | None = 
                 return json_response([])
             submitted_by = user.id
         if sort == "trending" and first is None and submitted_by is None:
-            found = trending_list(conn, now(), limit * (p + 1)).papers[p * limit:(p + 1) * limit]
+            found = trending_list(conn, now(), limit * (p + 1)).papers[p * limit : (p + 1) * limit]
         else:
-            found = papers_page(conn, first=first, last=last, submitted_by=submitted_by,
-                                sort="votes" if sort == "trending" else "new", limit=limit, offset=p * limit)
+            found = papers_page(
+                conn,
+                first=first,
+                last=last,
+                submitted_by=submitted_by,
+                sort="votes" if sort == "trending" else "new",
+                limit=limit,
+                offset=p * limit,
+            )
         return json_response(items_json(conn, found))
 
 
 @router.get("/api/papers", response_model=models.PaperPage, summary="Every paper, in a stable order, by cursor")
-def all_papers(engine: EngineDep, cursor: Annotated[str | None, Query(max_length=20, pattern=r"^\d+$")] = None,
-               category: Annotated[str | None, Query(max_length=40)] = None,
-               after: Annotated[date | None, Query(description="Listed on or after this day.")] = None,
-               before: Annotated[date | None, Query(description="Listed on or before this day.")] = None,
-               limit: Annotated[int, Query(ge=1, description=f"At most {MAX_WALK}; more is capped.")] = 100,
-               ) -> Response:
+def all_papers(
+    engine: EngineDep,
+    cursor: Annotated[str | None, Query(max_length=20, pattern=r"^\d+$")] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    after: Annotated[date | None, Query(description="Listed on or after this day.")] = None,
+    before: Annotated[date | None, Query(description="Listed on or before this day.")] = None,
+    limit: Annotated[int, Query(ge=1, description=f"At most {MAX_WALK}; more is capped.")] = 100,
+) -> Response:
     """Walk over all papers (with their full metadata) to mirror a site: pass `nextCursor` back as `cursor`
     until it is null. Papers added meanwhile come at the end of the walk."""
     if category and not is_category(category):
@@ -81,10 +98,18 @@ def all_papers(engine: EngineDep, cursor: Annotated[str | None, Query(max_length
     out = []
     for paper in found:
         body = paper_json(paper, words.get(paper.id, []), None)
-        body.update(updatedAt=stamp(paper.updated_at), versions=paper.versions, comments=paper.comments,
-                    journalRef=paper.journal_ref, doi=paper.doi, license=paper.license,
-                    listedOn=paper.listed_on.isoformat(), numComments=paper.comment_count,
-                    affiliations=paper.affiliations, primaryCategory=paper.primary_category)
+        body.update(
+            updatedAt=stamp(paper.updated_at),
+            versions=paper.versions,
+            comments=paper.comments,
+            journalRef=paper.journal_ref,
+            doi=paper.doi,
+            license=paper.license,
+            listedOn=paper.listed_on.isoformat(),
+            numComments=paper.comment_count,
+            affiliations=paper.affiliations,
+            primaryCategory=paper.primary_category,
+        )
         out.append(body)
     next_cursor = str(found[-1].id) if len(found) == limit else None
     return json_response({"papers": out, "nextCursor": next_cursor})

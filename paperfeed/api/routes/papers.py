@@ -26,20 +26,27 @@ write = APIRouter(tags=WRITE_TAGS, responses=WRITE_ERRORS)
 _ERROR_JSON = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
-@router.get("/api/papers/{arxiv_id:path}", response_model=models.PaperInfo,
-            summary="One paper (Hugging Face compatible)")
+@router.get(
+    "/api/papers/{arxiv_id:path}", response_model=models.PaperInfo, summary="One paper (Hugging Face compatible)"
+)
 def paper_info(engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]) -> Response:
     with engine.connect() as conn:
         paper = paper_by_id(conn, arxiv_id)
         return json_response(paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])))
 
 
-@router.get("/papers/{arxiv_id:path}.md", response_class=PlainTextResponse,
-            summary="One paper as markdown (Hugging Face compatible)", responses={
-                200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "Markdown"},
-                **{code: {"content": _ERROR_JSON, "description": ERRORS[code]["description"]} for code in ERRORS}})
-def paper_markdown_page(request: Request, engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]
-                        ) -> PlainTextResponse:
+@router.get(
+    "/papers/{arxiv_id:path}.md",
+    response_class=PlainTextResponse,
+    summary="One paper as markdown (Hugging Face compatible)",
+    responses={
+        200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "Markdown"},
+        **{code: {"content": _ERROR_JSON, "description": ERRORS[code]["description"]} for code in ERRORS},
+    },
+)
+def paper_markdown_page(
+    request: Request, engine: EngineDep, arxiv_id: Annotated[str, Path(max_length=80)]
+) -> PlainTextResponse:
     with engine.connect() as conn:
         paper = paper_by_id(conn, arxiv_id)
     return PlainTextResponse(paper_markdown(paper, public_base(request)), media_type="text/markdown; charset=utf-8")
@@ -53,8 +60,7 @@ def submit(engine: EngineDep, settings: SettingsDep, arxiv: ArxivDep, user: Toke
         raise HTTPException(400, str(exc)) from exc
     with engine.connect() as conn:
         paper = paper_by_id(conn, key)
-        return json_response(paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])),
-                             status_code=201)
+        return json_response(paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])), status_code=201)
 
 
 @write.post("/api/papers/{arxiv_id:path}/upvote", response_model=models.VoteOut, summary="Upvote a paper")

@@ -19,11 +19,17 @@ router = APIRouter(tags=READ_TAGS, responses=ERRORS)
 MAX_LIMIT = 100
 
 
-@router.get("/api/papers/search", response_model=list[models.SearchItem],
-            summary="Keyword and semantic search, fused (Hugging Face compatible)")
-def search_papers(engine: EngineDep, vectors: VectorsDep, q: Annotated[str, Query(max_length=5000)] = "",
-                  limit: Annotated[int, Query(ge=1, description=f"At most {MAX_LIMIT}; more is capped.")] = 20,
-                  ) -> Response:
+@router.get(
+    "/api/papers/search",
+    response_model=list[models.SearchItem],
+    summary="Keyword and semantic search, fused (Hugging Face compatible)",
+)
+def search_papers(
+    engine: EngineDep,
+    vectors: VectorsDep,
+    q: Annotated[str, Query(max_length=5000)] = "",
+    limit: Annotated[int, Query(ge=1, description=f"At most {MAX_LIMIT}; more is capped.")] = 20,
+) -> Response:
     limit = min(limit, MAX_LIMIT)
     query = parse_query(q)
     if not query.has_text and not query.has_filters:

@@ -47,8 +47,15 @@ def _start_session(request: Request, engine, user_id: int, response: Response) -
     days = settings_of(request).session_days
     with engine.begin() as conn:
         create_session(conn, user_id, token, now(), timedelta(days=days))
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=days * 86400, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 
@@ -58,10 +65,14 @@ def signup_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/signup", dependencies=[CsrfDep])
-def signup(request: Request, engine: EngineDep, username: Annotated[str, Form(max_length=100)] = "",
-           password: Annotated[str, Form(max_length=2000)] = "",
-           display_name: Annotated[str, Form(max_length=200)] = "",
-           next: Annotated[str, Form()] = "/") -> Response:
+def signup(
+    request: Request,
+    engine: EngineDep,
+    username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=2000)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     error = check_password(password)
     user = None
     if error is None:
@@ -72,8 +83,9 @@ def signup(request: Request, engine: EngineDep, username: Annotated[str, Form(ma
         except AccountError as exc:
             error = str(exc)
     if user is None:
-        return render(request, "signup.html", {"next": local_path(next), "error": error, "username": username},
-                      status_code=400)
+        return render(
+            request, "signup.html", {"next": local_path(next), "error": error, "username": username}, status_code=400
+        )
     return _start_session(request, engine, user.id, redirect(local_path(next)))
 
 
@@ -83,8 +95,13 @@ def signin_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/signin", dependencies=[CsrfDep])
-def signin(request: Request, engine: EngineDep, username: Annotated[str, Form(max_length=100)] = "",
-           password: Annotated[str, Form(max_length=2000)] = "", next: Annotated[str, Form()] = "/") -> Response:
+def signin(
+    request: Request,
+    engine: EngineDep,
+    username: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=2000)] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     address = _address(request)
     moment = now()
     since = moment - timedelta(minutes=LOGIN_WINDOW_MINUTES)
@@ -92,10 +109,17 @@ def signin(request: Request, engine: EngineDep, username: Annotated[str, Form(ma
         forget_old_login_failures(conn, moment - timedelta(days=1))
         by_account, by_address = recent_login_failures(conn, username, address, since)
     if by_account >= LOGIN_FAILURES_PER_ACCOUNT or by_address >= LOGIN_FAILURES_PER_ADDRESS:
-        return render(request, "signin.html", {
-            "next": local_path(next), "username": username,
-            "error": f"Too many failed sign-ins. Wait {LOGIN_WINDOW_MINUTES} minutes and try again."},
-            status_code=429, headers={"Retry-After": str(LOGIN_WINDOW_MINUTES * 60)})
+        return render(
+            request,
+            "signin.html",
+            {
+                "next": local_path(next),
+                "username": username,
+                "error": f"Too many failed sign-ins. Wait {LOGIN_WINDOW_MINUTES} minutes and try again.",
+            },
+            status_code=429,
+            headers={"Retry-After": str(LOGIN_WINDOW_MINUTES * 60)},
+        )
     with engine.connect() as conn:
         user = user_by_name(conn, username)
         stored = password_hash_of(conn, user.id) if user else None
@@ -105,9 +129,12 @@ def signin(request: Request, engine: EngineDep, username: Annotated[str, Form(ma
             security.hash_password(password or "x")  # same time whether or not the account exists
         with engine.begin() as conn:
             record_login_failure(conn, username, address, moment)
-        return render(request, "signin.html", {"next": local_path(next), "username": username,
-                                               "error": "That username and password do not match."},
-                      status_code=400)
+        return render(
+            request,
+            "signin.html",
+            {"next": local_path(next), "username": username, "error": "That username and password do not match."},
+            status_code=400,
+        )
     return _start_session(request, engine, user.id, redirect(local_path(next)))
 
 
@@ -132,6 +159,8 @@ def profile(request: Request, visitor: VisitorDep, engine: EngineDep, username: 
         submitted = papers_submitted_by(conn, user.id)
         own = visitor.user is not None and visitor.user.id == user.id
         collections = user_collections(conn, user.id, public_only=not own)
-    return render(request, "profile.html", {"profile": user, "authored": authored, "submitted": submitted,
-                                            "collections": collections})
-
+    return render(
+        request,
+        "profile.html",
+        {"profile": user, "authored": authored, "submitted": submitted, "collections": collections},
+    )

@@ -48,8 +48,13 @@ def hide_paper(admin: AdminDep, engine: EngineDep, arxiv_id: str, hidden: Annota
 
 
 @router.post("/admin/comments/{comment_id}/hide", dependencies=[CsrfDep])
-def hide_comment(admin: AdminDep, engine: EngineDep, comment_id: int, hidden: Annotated[str, Form()] = "1",
-                 paper: Annotated[str, Form()] = "") -> Response:
+def hide_comment(
+    admin: AdminDep,
+    engine: EngineDep,
+    comment_id: int,
+    hidden: Annotated[str, Form()] = "1",
+    paper: Annotated[str, Form()] = "",
+) -> Response:
     try:
         with engine.begin() as conn:
             set_comment_hidden(conn, comment_id, hidden == "1")

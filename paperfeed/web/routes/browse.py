@@ -31,8 +31,16 @@ STATS_DAYS = 120
 Page = Annotated[int, Query(ge=1, le=10_000)]
 
 
-def _list_page(request: Request, visitor, engine, finder, key: str, kind: str, base: str,  # type: ignore[no-untyped-def]
-               page: int) -> Response:
+def _list_page(
+    request: Request,
+    visitor,
+    engine,
+    finder,
+    key: str,
+    kind: str,
+    base: str,  # type: ignore[no-untyped-def]
+    page: int,
+) -> Response:
     if not key.strip() or len(key) > MAX_NAME:
         raise HTTPException(404, f"There is no such {kind}.")
     with engine.connect() as conn:
@@ -40,28 +48,55 @@ def _list_page(request: Request, visitor, engine, finder, key: str, kind: str, b
         voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
     if total == 0:
         raise HTTPException(404, f"No papers by the {kind} {key[:80]!r} here.")
-    return render(request, "listing.html", {
-        "heading": key, "kind": kind, "papers": papers, "total": total, "voted": voted, "page": page,
-        "pages": max(1, -(-total // PER_PAGE)), "base_url": base,
-    })
+    return render(
+        request,
+        "listing.html",
+        {
+            "heading": key,
+            "kind": kind,
+            "papers": papers,
+            "total": total,
+            "voted": voted,
+            "page": page,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "base_url": base,
+        },
+    )
 
 
 @router.get("/authors/{name:path}")
 def author(request: Request, visitor: VisitorDep, engine: EngineDep, name: str, page: Page = 1) -> Response:
-    return _list_page(request, visitor, engine, papers_by_author, name, "author",
-                      f"/authors/{quote(name, safe='')}", page)
+    return _list_page(
+        request, visitor, engine, papers_by_author, name, "author", f"/authors/{quote(name, safe='')}", page
+    )
 
 
 @router.get("/organizations/{name:path}")
 def organization(request: Request, visitor: VisitorDep, engine: EngineDep, name: str, page: Page = 1) -> Response:
-    return _list_page(request, visitor, engine, papers_by_organization, name, "organization",
-                      f"/organizations/{quote(name, safe='')}", page)
+    return _list_page(
+        request,
+        visitor,
+        engine,
+        papers_by_organization,
+        name,
+        "organization",
+        f"/organizations/{quote(name, safe='')}",
+        page,
+    )
 
 
 @router.get("/categories/{category}")
 def category(request: Request, visitor: VisitorDep, engine: EngineDep, category: str, page: Page = 1) -> Response:
-    return _list_page(request, visitor, engine, papers_by_category, category, "category",
-                      f"/categories/{quote(category, safe='')}", page)
+    return _list_page(
+        request,
+        visitor,
+        engine,
+        papers_by_category,
+        category,
+        "category",
+        f"/categories/{quote(category, safe='')}",
+        page,
+    )
 
 
 @router.get("/stats")
@@ -71,7 +106,16 @@ def stats(request: Request, engine: EngineDep) -> Response:
         since = end - timedelta(days=STATS_DAYS)
         days = papers_per_day(conn, since)
         cats = top_categories(conn, limit=15)
-    return render(request, "stats.html", {
-        "days_chart": daily_bars(days), "cats_chart": category_bars(cats), "days": days, "cats": cats,
-        "since": since, "end": end, "total": sum(n for _, n in days),
-    })
+    return render(
+        request,
+        "stats.html",
+        {
+            "days_chart": daily_bars(days),
+            "cats_chart": category_bars(cats),
+            "days": days,
+            "cats": cats,
+            "since": since,
+            "end": end,
+            "total": sum(n for _, n in days),
+        },
+    )

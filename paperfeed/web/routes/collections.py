@@ -34,8 +34,14 @@ def my_collections(request: Request, user: UserDep, engine: EngineDep) -> Respon
 
 
 @router.post("/collections", dependencies=[CsrfDep])
-def new_collection(request: Request, user: UserDep, engine: EngineDep, name: Annotated[str, Form()] = "",
-                   description: Annotated[str, Form()] = "", public: Annotated[str, Form()] = "") -> Response:
+def new_collection(
+    request: Request,
+    user: UserDep,
+    engine: EngineDep,
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    public: Annotated[str, Form()] = "",
+) -> Response:
     try:
         with engine.begin() as conn:
             collection_id = create_collection(conn, user.id, name, description, bool(public), now())
@@ -59,12 +65,17 @@ def collection_page(request: Request, visitor: VisitorDep, engine: EngineDep, co
 
 
 @router.post("/collections/{collection_id}/edit", dependencies=[CsrfDep])
-def edit(user: UserDep, engine: EngineDep, collection_id: int, name: Annotated[str, Form()] = "",
-         description: Annotated[str, Form()] = "", public: Annotated[str, Form()] = "") -> Response:
+def edit(
+    user: UserDep,
+    engine: EngineDep,
+    collection_id: int,
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    public: Annotated[str, Form()] = "",
+) -> Response:
     try:
         with engine.begin() as conn:
-            update_collection(conn, collection_id, user.id, name=name, description=description,
-                              is_public=bool(public))
+            update_collection(conn, collection_id, user.id, name=name, description=description, is_public=bool(public))
     except CommunityError as exc:
         raise HTTPException(403, str(exc)) from exc
     return redirect(f"/collections/{collection_id}")

@@ -36,21 +36,48 @@ def _with(base: str, **params: object) -> str:
     return f"{base}?{query}" if query else base
 
 
-def _listing(request: Request, visitor, engine, *, first: date, last: date, sort: str, page: int,  # type: ignore[no-untyped-def]
-             heading: str, base_url: str, tabs: list, prev: tuple[str, str] | None,
-             nxt: tuple[str, str] | None, show_day: bool) -> Response:
+def _listing(
+    request: Request,
+    visitor,
+    engine,
+    *,
+    first: date,
+    last: date,
+    sort: str,
+    page: int,  # type: ignore[no-untyped-def]
+    heading: str,
+    base_url: str,
+    tabs: list,
+    prev: tuple[str, str] | None,
+    nxt: tuple[str, str] | None,
+    show_day: bool,
+) -> Response:
     with engine.connect() as conn:
         papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
         voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
         keywords = keyphrases_of(conn, [p.id for p in papers])
     pages = max(1, -(-total // PER_PAGE))
-    return render(request, "daily.html", {
-        "papers": papers, "total": total, "voted": voted, "keywords": keywords, "sort": sort, "page": page,
-        "pages": pages,
-        "heading": heading, "base_url": base_url, "tabs": tabs, "show_day": show_day,
-        "prev_url": prev[0] if prev else None, "prev_label": prev[1] if prev else "",
-        "next_url": nxt[0] if nxt else None, "next_label": nxt[1] if nxt else "",
-    })
+    return render(
+        request,
+        "daily.html",
+        {
+            "papers": papers,
+            "total": total,
+            "voted": voted,
+            "keywords": keywords,
+            "sort": sort,
+            "page": page,
+            "pages": pages,
+            "heading": heading,
+            "base_url": base_url,
+            "tabs": tabs,
+            "show_day": show_day,
+            "prev_url": prev[0] if prev else None,
+            "prev_label": prev[1] if prev else "",
+            "next_url": nxt[0] if nxt else None,
+            "next_label": nxt[1] if nxt else "",
+        },
+    )
 
 
 def _tabs(day: date, period: str, sort: str) -> list[tuple[str, str, bool]]:
@@ -68,16 +95,29 @@ def _tabs(day: date, period: str, sort: str) -> list[tuple[str, str, bool]]:
 
 
 @router.get("/")
-def daily(request: Request, visitor: VisitorDep, engine: EngineDep, date: str | None = None,
-          sort: str = "votes", page: Page = 1) -> Response:
+def daily(
+    request: Request,
+    visitor: VisitorDep,
+    engine: EngineDep,
+    date: str | None = None,
+    sort: str = "votes",
+    page: Page = 1,
+) -> Response:
     """The papers of one day: the latest day with papers unless ?date= says otherwise."""
     check_sort(sort)
     with engine.connect() as conn:
         day = parse_day(date) if date else (latest_day(conn) or now().date())
         before, after = neighbour_days(conn, day)
     return _listing(
-        request, visitor, engine, first=day, last=day, sort=sort, page=page,
-        heading=f"Papers of {nice_date(day)}", base_url=_with("/", date=day.isoformat(), sort=sort),
+        request,
+        visitor,
+        engine,
+        first=day,
+        last=day,
+        sort=sort,
+        page=page,
+        heading=f"Papers of {nice_date(day)}",
+        base_url=_with("/", date=day.isoformat(), sort=sort),
         tabs=_tabs(day, "day", sort),
         prev=(_with("/", date=before.isoformat(), sort=sort), nice_date(before)) if before else None,
         nxt=(_with("/", date=after.isoformat(), sort=sort), nice_date(after)) if after else None,
@@ -86,15 +126,23 @@ def daily(request: Request, visitor: VisitorDep, engine: EngineDep, date: str | 
 
 
 @router.get("/week/{week}")
-def weekly(request: Request, visitor: VisitorDep, engine: EngineDep, week: str, sort: str = "votes",
-           page: Page = 1) -> Response:
+def weekly(
+    request: Request, visitor: VisitorDep, engine: EngineDep, week: str, sort: str = "votes", page: Page = 1
+) -> Response:
     check_sort(sort)
     monday = parse_week(week)
     label = week_label(monday)
     prev_monday, next_monday = monday - timedelta(days=7), monday + timedelta(days=7)
     return _listing(
-        request, visitor, engine, first=monday, last=monday + timedelta(days=6), sort=sort, page=page,
-        heading=f"Papers of week {label}", base_url=_with(f"/week/{label}", sort=sort),
+        request,
+        visitor,
+        engine,
+        first=monday,
+        last=monday + timedelta(days=6),
+        sort=sort,
+        page=page,
+        heading=f"Papers of week {label}",
+        base_url=_with(f"/week/{label}", sort=sort),
         tabs=_tabs(monday, "week", sort),
         prev=(_with(f"/week/{week_label(prev_monday)}", sort=sort), week_label(prev_monday)),
         nxt=(_with(f"/week/{week_label(next_monday)}", sort=sort), week_label(next_monday)),
@@ -103,15 +151,23 @@ def weekly(request: Request, visitor: VisitorDep, engine: EngineDep, week: str, 
 
 
 @router.get("/month/{month}")
-def monthly(request: Request, visitor: VisitorDep, engine: EngineDep, month: str, sort: str = "votes",
-            page: Page = 1) -> Response:
+def monthly(
+    request: Request, visitor: VisitorDep, engine: EngineDep, month: str, sort: str = "votes", page: Page = 1
+) -> Response:
     check_sort(sort)
     first = parse_month(month)
     following = next_month(first)
     previous = (first - timedelta(days=1)).replace(day=1)
     return _listing(
-        request, visitor, engine, first=first, last=following - timedelta(days=1), sort=sort, page=page,
-        heading=f"Papers of {first:%B %Y}", base_url=_with(f"/month/{first:%Y-%m}", sort=sort),
+        request,
+        visitor,
+        engine,
+        first=first,
+        last=following - timedelta(days=1),
+        sort=sort,
+        page=page,
+        heading=f"Papers of {first:%B %Y}",
+        base_url=_with(f"/month/{first:%Y-%m}", sort=sort),
         tabs=_tabs(first, "month", sort),
         prev=(_with(f"/month/{previous:%Y-%m}", sort=sort), f"{previous:%B %Y}"),
         nxt=(_with(f"/month/{following:%Y-%m}", sort=sort), f"{following:%B %Y}"),

@@ -59,8 +59,11 @@ def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = F
         modified = max(modified, voted.replace(tzinfo=UTC))
     body = render_feed(feed, public_base(request), fmt, updated=modified)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
-               "Cache-Control": f"{'private' if private else 'public'}, max-age=300"}
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(modified, usegmt=True),
+        "Cache-Control": f"{'private' if private else 'public'}, max-age=300",
+    }
     if _not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=FORMATS[fmt], headers=headers)
@@ -69,8 +72,13 @@ def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = F
 def _feed(request: Request, title: str, description: str, page: str, papers: list) -> Feed:  # type: ignore[type-arg]
     base = public_base(request)
     query = request.url.query
-    return Feed(f"{title} · {settings_of(request).site_name}", description,
-                f"{base}{request.url.path}{'?' + query if query else ''}", f"{base}{page}", papers)
+    return Feed(
+        f"{title} · {settings_of(request).site_name}",
+        description,
+        f"{base}{request.url.path}{'?' + query if query else ''}",
+        f"{base}{page}",
+        papers,
+    )
 
 
 @router.get("/feeds")
@@ -83,45 +91,64 @@ def daily_feed(request: Request, engine: EngineDep, format: Format = "atom") -> 
     with engine.connect() as conn:
         day = latest_day(conn)
         papers = papers_listed(conn, day, day, "votes", ENTRIES)[0] if day else []
-    return _answer(request, engine, _feed(request, "Daily papers", "The papers of the latest day, most upvoted first.",
-                                          "/", papers), format)
+    return _answer(
+        request,
+        engine,
+        _feed(request, "Daily papers", "The papers of the latest day, most upvoted first.", "/", papers),
+        format,
+    )
 
 
 @router.get("/feeds/trending")
 def trending_feed(request: Request, engine: EngineDep, format: Format = "atom") -> Response:
     with engine.connect() as conn:
         papers = trending_list(conn, now(), ENTRIES).papers
-    return _answer(request, engine, _feed(request, "Trending papers", "What readers upvote most, lately.",
-                                          "/trending", papers), format)
+    return _answer(
+        request,
+        engine,
+        _feed(request, "Trending papers", "What readers upvote most, lately.", "/trending", papers),
+        format,
+    )
 
 
 @router.get("/feeds/categories/{category}")
-def category_feed(request: Request, engine: EngineDep, category: Annotated[str, Path(max_length=40)],
-                  format: Format = "atom") -> Response:
+def category_feed(
+    request: Request, engine: EngineDep, category: Annotated[str, Path(max_length=40)], format: Format = "atom"
+) -> Response:
     if not is_category(category):
         raise HTTPException(400, f"{category[:40]!r} is not an arXiv category such as cs.CL or hep-th.")
     with engine.connect() as conn:
         papers = papers_in_categories(conn, [category], limit=ENTRIES, sort="new")
-    return _answer(request, engine, _feed(request, f"New in {category}", f"The newest papers in {category}.",
-                                          f"/categories/{category}", papers), format)
+    return _answer(
+        request,
+        engine,
+        _feed(request, f"New in {category}", f"The newest papers in {category}.", f"/categories/{category}", papers),
+        format,
+    )
 
 
 @router.get("/feeds/search")
-def search_feed(request: Request, engine: EngineDep, q: Annotated[str, Query(max_length=1000)] = "",
-                format: Format = "atom") -> Response:
+def search_feed(
+    request: Request, engine: EngineDep, q: Annotated[str, Query(max_length=1000)] = "", format: Format = "atom"
+) -> Response:
     if not q.strip():
         raise HTTPException(400, "A search feed needs a query: /feeds/search?q=...")
     query = parse_query(q)
     model, vectors = vectors_of(request).get()
     with engine.connect() as conn:
         papers = [h.paper for h in hybrid_search(conn, query, vectors, model, ENTRIES).hits]
-    return _answer(request, engine, _feed(request, f"Search: {q[:100]}", f"Papers matching {q[:200]}",
-                                          "/search?" + urlencode({"q": q}), papers), format)
+    return _answer(
+        request,
+        engine,
+        _feed(request, f"Search: {q[:100]}", f"Papers matching {q[:200]}", "/search?" + urlencode({"q": q}), papers),
+        format,
+    )
 
 
 @router.get("/feeds/private/{token}")
-def private_feed(request: Request, engine: EngineDep, token: Annotated[str, Path(max_length=64)],
-                 format: Format = "atom") -> Response:
+def private_feed(
+    request: Request, engine: EngineDep, token: Annotated[str, Path(max_length=64)], format: Format = "atom"
+) -> Response:
     """A reader's own feed: their picks (recommend/); before they have any, new papers in the categories
     they upvote and collect, or trending."""
     with engine.connect() as conn:
@@ -136,6 +163,16 @@ def private_feed(request: Request, engine: EngineDep, token: Annotated[str, Path
             papers = papers_in_categories(conn, categories, limit=ENTRIES, sort="new")
         else:
             papers = trending_list(conn, now(), ENTRIES).papers
-    return _answer(request, engine, _feed(request, f"Papers for {user.display_name}",
-                                          "Papers picked for you from what you upvote and collect.", "/for-you",
-                                          papers), format, private=True)
+    return _answer(
+        request,
+        engine,
+        _feed(
+            request,
+            f"Papers for {user.display_name}",
+            "Papers picked for you from what you upvote and collect.",
+            "/for-you",
+            papers,
+        ),
+        format,
+        private=True,
+    )

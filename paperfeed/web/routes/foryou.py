@@ -34,10 +34,21 @@ def for_you(request: Request, visitor: VisitorDep, user: UserDep, engine: Engine
         following = user_interests(conn, user.id)
         cold = not positives(conn, user.id)
         categories = [c for c, _ in top_categories(conn, limit=30)]
-    picks = [(shown[c.paper_id], c, [reasons[i] for i in c.because if i in reasons])
-             for c in chosen if c.paper_id in shown]
-    return render(request, "foryou.html", {"picks": picks, "voted": voted, "following": following,
-                                           "categories": categories, "undo": undo[:40], "cold": cold})
+    picks = [
+        (shown[c.paper_id], c, [reasons[i] for i in c.because if i in reasons]) for c in chosen if c.paper_id in shown
+    ]
+    return render(
+        request,
+        "foryou.html",
+        {
+            "picks": picks,
+            "voted": voted,
+            "following": following,
+            "categories": categories,
+            "undo": undo[:40],
+            "cold": cold,
+        },
+    )
 
 
 @router.post("/papers/{arxiv_id:path}/dismiss", dependencies=[CsrfDep])
@@ -58,9 +69,15 @@ def undo_not_interested(request: Request, user: UserDep, engine: EngineDep, arxi
 
 
 @router.post("/for-you/interests", dependencies=[CsrfDep])
-def follow(request: Request, visitor: VisitorDep, user: UserDep, engine: EngineDep,
-           categories: Annotated[list[str], Form(max_length=40)] = [],  # noqa: B006 (FastAPI copies defaults)
-           authors: Text = "", papers: Text = "") -> Response:
+def follow(
+    request: Request,
+    visitor: VisitorDep,
+    user: UserDep,
+    engine: EngineDep,
+    categories: Annotated[list[str], Form(max_length=40)] = [],  # noqa: B006 (FastAPI copies defaults)
+    authors: Text = "",
+    papers: Text = "",
+) -> Response:
     """A cold start: the categories, authors and papers a new reader follows."""
     chosen: list[tuple[str, str]] = []
     for name in [c for value in categories[:50] for c in value.replace(",", " ").split()]:

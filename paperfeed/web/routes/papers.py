@@ -69,8 +69,7 @@ def can_edit_links(conn, paper: Paper, visitor) -> bool:  # type: ignore[no-unty
 
 
 @router.get("/papers/{arxiv_id:path}")
-def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str,
-               error: str = "") -> Response:
+def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str, error: str = "") -> Response:
     with engine.connect() as conn:
         paper = find_paper(conn, arxiv_id, include_hidden=visitor.is_admin)
         comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
@@ -91,8 +90,9 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
 
 
 @router.post("/papers/{arxiv_id:path}/vote", dependencies=[CsrfDep])
-def vote(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str,
-         next: Annotated[str, Form()] = "") -> Response:
+def vote(
+    request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str, next: Annotated[str, Form()] = ""
+) -> Response:
     back = local_path(next) if next else referer_path(request)
     if visitor.user is None:
         if wants_json(request):
@@ -113,8 +113,13 @@ def _back_with_error(paper: Paper, message: str) -> Response:
 
 
 @router.post("/papers/{arxiv_id:path}/comments", dependencies=[CsrfDep])
-def comment(user: UserDep, engine: EngineDep, arxiv_id: str, body: Annotated[str, Form()] = "",
-            parent_id: Annotated[int | None, Form()] = None) -> Response:
+def comment(
+    user: UserDep,
+    engine: EngineDep,
+    arxiv_id: str,
+    body: Annotated[str, Form()] = "",
+    parent_id: Annotated[int | None, Form()] = None,
+) -> Response:
     with engine.begin() as conn:
         paper = find_paper(conn, arxiv_id)
         try:
@@ -125,8 +130,13 @@ def comment(user: UserDep, engine: EngineDep, arxiv_id: str, body: Annotated[str
 
 
 @router.post("/comments/{comment_id}/edit", dependencies=[CsrfDep])
-def comment_edit(user: UserDep, engine: EngineDep, comment_id: int, body: Annotated[str, Form()] = "",
-                 paper: Annotated[str, Form()] = "") -> Response:
+def comment_edit(
+    user: UserDep,
+    engine: EngineDep,
+    comment_id: int,
+    body: Annotated[str, Form()] = "",
+    paper: Annotated[str, Form()] = "",
+) -> Response:
     with engine.begin() as conn:
         try:
             edit_comment(conn, comment_id, user.id, body, now())
@@ -155,8 +165,15 @@ def _clean_url(value: str) -> str | None:
 
 
 @router.post("/papers/{arxiv_id:path}/links", dependencies=[CsrfDep])
-def links(request: Request, visitor: VisitorDep, user: UserDep, engine: EngineDep, arxiv_id: str,
-          code_url: Annotated[str, Form()] = "", project_url: Annotated[str, Form()] = "") -> Response:
+def links(
+    request: Request,
+    visitor: VisitorDep,
+    user: UserDep,
+    engine: EngineDep,
+    arxiv_id: str,
+    code_url: Annotated[str, Form()] = "",
+    project_url: Annotated[str, Form()] = "",
+) -> Response:
     with engine.begin() as conn:
         paper = find_paper(conn, arxiv_id)
         if not can_edit_links(conn, paper, visitor):

@@ -21,9 +21,16 @@ PER_PAGE = 20
 
 
 @router.get("/search")
-def search_page(request: Request, visitor: VisitorDep, engine: EngineDep,
-                q: Annotated[str, Query(max_length=5000)] = "", category: str = "", after: str = "",
-                before: str = "", page: Annotated[int, Query(ge=1, le=500)] = 1) -> Response:
+def search_page(
+    request: Request,
+    visitor: VisitorDep,
+    engine: EngineDep,
+    q: Annotated[str, Query(max_length=5000)] = "",
+    category: str = "",
+    after: str = "",
+    before: str = "",
+    page: Annotated[int, Query(ge=1, le=500)] = 1,
+) -> Response:
     query = parse_query(q)
     if category.strip():
         query.categories.append(category.strip()[:32])
@@ -34,13 +41,26 @@ def search_page(request: Request, visitor: VisitorDep, engine: EngineDep,
     asked = bool(q or category or after or before)
     model, vectors = vectors_of(request).get() if asked else (None, None)
     with engine.connect() as conn:
-        results = (hybrid_search(conn, query, vectors, model, PER_PAGE, (page - 1) * PER_PAGE) if asked
-                   else Results([], 0))
+        results = (
+            hybrid_search(conn, query, vectors, model, PER_PAGE, (page - 1) * PER_PAGE) if asked else Results([], 0)
+        )
         ids = [h.paper.id for h in results.hits]
         voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
-    base = "/search?" + urlencode({k: v for k, v in {"q": q, "category": category, "after": after,
-                                                     "before": before}.items() if v})
-    return render(request, "search.html", {
-        "q": q, "category": category, "after": after, "before": before, "results": results, "voted": voted,
-        "page": page, "pages": max(1, -(-results.total // PER_PAGE)), "base_url": base,
-    })
+    base = "/search?" + urlencode(
+        {k: v for k, v in {"q": q, "category": category, "after": after, "before": before}.items() if v}
+    )
+    return render(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "category": category,
+            "after": after,
+            "before": before,
+            "results": results,
+            "voted": voted,
+            "page": page,
+            "pages": max(1, -(-results.total // PER_PAGE)),
+            "base_url": base,
+        },
+    )

@@ -18,18 +18,35 @@ from paperfeed.web.deps import CsrfDep, UserDep, VisitorDep, redirect, render, s
 router = APIRouter()
 
 
-def _page(request: Request, engine, user, *, error: str | None = None, done: str = "",  # type: ignore[no-untyped-def]
-          new_token: str | None = None, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    engine,
+    user,
+    *,
+    error: str | None = None,
+    done: str = "",  # type: ignore[no-untyped-def]
+    new_token: str | None = None,
+    status_code: int = 200,
+) -> Response:
     composer = composer_of(request)
     with engine.begin() as conn:
         subs = subscriptions_of_user(conn, user.id)
         token = feed_token(conn, user.id, now())
         tokens = user_tokens(conn, user.id)
-    return render(request, "settings.html", {
-        "error": error, "done": done, "subscriptions": [(s, composer.links(s, base="").manage) for s in subs],
-        "feed_url": f"{public_base(request)}/feeds/private/{token}", "prefs": Preferences(),
-        "tokens": tokens, "new_token": new_token,
-    }, status_code=status_code)
+    return render(
+        request,
+        "settings.html",
+        {
+            "error": error,
+            "done": done,
+            "subscriptions": [(s, composer.links(s, base="").manage) for s in subs],
+            "feed_url": f"{public_base(request)}/feeds/private/{token}",
+            "prefs": Preferences(),
+            "tokens": tokens,
+            "new_token": new_token,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/settings")
@@ -38,9 +55,14 @@ def settings_page(request: Request, user: UserDep, engine: EngineDep, done: str 
 
 
 @router.post("/settings/password", dependencies=[CsrfDep])
-def change_password(request: Request, visitor: VisitorDep, user: UserDep, engine: EngineDep,
-                    current: Annotated[str, Form(max_length=2000)] = "",
-                    new: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def change_password(
+    request: Request,
+    visitor: VisitorDep,
+    user: UserDep,
+    engine: EngineDep,
+    current: Annotated[str, Form(max_length=2000)] = "",
+    new: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     security = security_of(request)
     with engine.connect() as conn:
         stored = password_hash_of(conn, user.id)
@@ -66,8 +88,9 @@ def renew_feed(user: UserDep, engine: EngineDep) -> Response:
 
 
 @router.post("/settings/tokens", dependencies=[CsrfDep])
-def new_token(request: Request, user: UserDep, engine: EngineDep,
-              name: Annotated[str, Form(max_length=100)] = "") -> Response:
+def new_token(
+    request: Request, user: UserDep, engine: EngineDep, name: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
     """Make a personal API token and show it, once: only its hash is kept."""
     try:
         with engine.begin() as conn:

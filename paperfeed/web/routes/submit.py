@@ -21,8 +21,14 @@ def submit_form(request: Request, user: UserDep) -> Response:
 
 
 @router.post("/submit", dependencies=[CsrfDep])
-def submit(request: Request, user: UserDep, engine: EngineDep, settings: SettingsDep, arxiv: ArxivDep,
-           arxiv_id: Annotated[str, Form(max_length=300)] = "") -> Response:
+def submit(
+    request: Request,
+    user: UserDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    arxiv: ArxivDep,
+    arxiv_id: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
     try:
         key = submit_paper(engine, arxiv, settings, arxiv_id, user.id, now())
     except SubmitError as exc:

@@ -42,8 +42,9 @@ FormToken = Annotated[str, Form(max_length=500)]
 Field = Annotated[str, Form(max_length=400)]
 
 
-def _prefs(frequency: str, topic: str, categories: str, count: str, allow_foryou: bool, hour: str = "",
-           timezone: str = "") -> Preferences:
+def _prefs(
+    frequency: str, topic: str, categories: str, count: str, allow_foryou: bool, hour: str = "", timezone: str = ""
+) -> Preferences:
     try:
         n = int(count or DEFAULT_COUNT)
     except ValueError as exc:
@@ -52,13 +53,13 @@ def _prefs(frequency: str, topic: str, categories: str, count: str, allow_foryou
         at = int(hour or DEFAULT_HOUR)
     except ValueError as exc:
         raise SubscriptionError("Choose an hour from 0 to 23.") from exc
-    return check_preferences(frequency, topic, categories, n, allow_foryou=allow_foryou, hour=at,
-                             timezone=timezone or "UTC")
+    return check_preferences(
+        frequency, topic, categories, n, allow_foryou=allow_foryou, hour=at, timezone=timezone or "UTC"
+    )
 
 
 def _message(request: Request, title: str, message: str, status_code: int = 200, **extra: object) -> Response:
-    return render(request, "mail_message.html", {"title": title, "message": message, **extra},
-                  status_code=status_code)
+    return render(request, "mail_message.html", {"title": title, "message": message, **extra}, status_code=status_code)
 
 
 def _subscription(request: Request, engine, purpose: str, token: str) -> Subscription:  # type: ignore[no-untyped-def]
@@ -75,50 +76,80 @@ def _subscription(request: Request, engine, purpose: str, token: str) -> Subscri
 
 
 @router.get("/subscribe")
-def subscribe_form(request: Request, email: Annotated[str, Query(max_length=300)] = "",
-                   categories: Annotated[str, Query(max_length=400)] = "") -> Response:
-    prefs = Preferences(topic="categories" if categories else "trending",
-                        categories=tuple(categories.replace(",", " ").split()[:20]))
+def subscribe_form(
+    request: Request,
+    email: Annotated[str, Query(max_length=300)] = "",
+    categories: Annotated[str, Query(max_length=400)] = "",
+) -> Response:
+    prefs = Preferences(
+        topic="categories" if categories else "trending", categories=tuple(categories.replace(",", " ").split()[:20])
+    )
     return render(request, "subscribe.html", {"email": email, "prefs": prefs, "error": None})
 
 
 @router.post("/subscribe", dependencies=[CsrfDep])
-def subscribe_post(request: Request, visitor: VisitorDep, engine: EngineDep, background: BackgroundTasks,
-                   email: Annotated[str, Form(max_length=300)] = "", frequency: Field = "daily",
-                   topic: Field = "trending", categories: Field = "", count: Field = "", hour: Field = "",
-                   timezone: Field = "") -> Response:
+def subscribe_post(
+    request: Request,
+    visitor: VisitorDep,
+    engine: EngineDep,
+    background: BackgroundTasks,
+    email: Annotated[str, Form(max_length=300)] = "",
+    frequency: Field = "daily",
+    topic: Field = "trending",
+    categories: Field = "",
+    count: Field = "",
+    hour: Field = "",
+    timezone: Field = "",
+) -> Response:
     try:
         address = normalize_address(email)
         prefs = _prefs(frequency, topic, categories, count, visitor.user is not None, hour, timezone)
     except (AddressError, SubscriptionError) as exc:
-        shown = Preferences(frequency if frequency in ("daily", "weekly") else "daily",
-                            topic if topic in ("trending", "categories") else "trending",
-                            tuple(categories.split()[:20]), DEFAULT_COUNT)
-        return render(request, "subscribe.html", {"email": email, "prefs": shown, "error": str(exc)},
-                      status_code=400)
+        shown = Preferences(
+            frequency if frequency in ("daily", "weekly") else "daily",
+            topic if topic in ("trending", "categories") else "trending",
+            tuple(categories.split()[:20]),
+            DEFAULT_COUNT,
+        )
+        return render(request, "subscribe.html", {"email": email, "prefs": shown, "error": str(exc)}, status_code=400)
     client = request.client.host if request.client else "unknown"
     verdict = site_of(request).subscribe_limits.hit(client)
     if not verdict.allowed:
-        raise HTTPException(429, "Too many subscribe requests from your address; try again later.",
-                            headers={"Retry-After": str(verdict.retry_after)})
+        raise HTTPException(
+            429,
+            "Too many subscribe requests from your address; try again later.",
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
     with engine.begin() as conn:
-        key = request_subscription(conn, composer_of(request), address, prefs,
-                                   visitor.user.id if visitor.user else None, now())
+        key = request_subscription(
+            conn, composer_of(request), address, prefs, visitor.user.id if visitor.user else None, now()
+        )
     settings = settings_of(request)
     if key and settings.smtp_host:
         background.add_task(send_outbox, engine, settings, keys=[key])
     # The same answer whether or not the address was known: the page reveals nothing about anyone.
-    return _message(request, "Check your inbox",
-                    f"If {address} can receive mail, a message is on its way to it. Follow the link in it to "
-                    "confirm: nothing else is sent until you do.")
+    return _message(
+        request,
+        "Check your inbox",
+        f"If {address} can receive mail, a message is on its way to it. Follow the link in it to "
+        "confirm: nothing else is sent until you do.",
+    )
 
 
 @router.get("/subscribe/confirm")
 def confirm_page(request: Request, engine: EngineDep, token: Token = "") -> Response:
     sub = _subscription(request, engine, "confirm", token)
-    return render(request, "mail_action.html", {
-        "title": "Confirm your subscription", "action": "/subscribe/confirm", "token": token, "button": "Confirm",
-        "message": f"Confirm that {sub.email} should receive the {sub.prefs.frequency} digest."})
+    return render(
+        request,
+        "mail_action.html",
+        {
+            "title": "Confirm your subscription",
+            "action": "/subscribe/confirm",
+            "token": token,
+            "button": "Confirm",
+            "message": f"Confirm that {sub.email} should receive the {sub.prefs.frequency} digest.",
+        },
+    )
 
 
 @router.post("/subscribe/confirm")
@@ -129,29 +160,48 @@ def confirm_post(request: Request, engine: EngineDep, token: FormToken = "") -> 
     if confirmed is None:
         raise HTTPException(400, "This link belongs to a subscription that no longer exists.")
     manage = composer_of(request).links(confirmed, base="").manage
-    return _message(request, "You are subscribed",
-                    f"{confirmed.email} will receive the {confirmed.prefs.frequency} digest. Every digest has a "
-                    "link to change what you receive and a link to unsubscribe.", link=(manage, "Change what you get"))
+    return _message(
+        request,
+        "You are subscribed",
+        f"{confirmed.email} will receive the {confirmed.prefs.frequency} digest. Every digest has a "
+        "link to change what you receive and a link to unsubscribe.",
+        link=(manage, "Change what you get"),
+    )
 
 
 @router.get("/unsubscribe")
 def unsubscribe_page(request: Request, engine: EngineDep, token: Token = "") -> Response:
     sub = _subscription(request, engine, "unsubscribe", token)
-    return render(request, "mail_action.html", {
-        "title": "Unsubscribe", "action": "/unsubscribe", "token": token, "button": "Unsubscribe",
-        "message": f"Stop sending the digest to {sub.email}?"})
+    return render(
+        request,
+        "mail_action.html",
+        {
+            "title": "Unsubscribe",
+            "action": "/unsubscribe",
+            "token": token,
+            "button": "Unsubscribe",
+            "message": f"Stop sending the digest to {sub.email}?",
+        },
+    )
 
 
 @router.post("/unsubscribe")
-def unsubscribe_post(request: Request, engine: EngineDep, token: Token = "", form_token: Annotated[
-        str, Form(alias="token", max_length=500)] = "") -> Response:
+def unsubscribe_post(
+    request: Request,
+    engine: EngineDep,
+    token: Token = "",
+    form_token: Annotated[str, Form(alias="token", max_length=500)] = "",
+) -> Response:
     """Unsubscribe at once: from the page's button, or RFC 8058's one-click POST to the mail's link."""
     sub = _subscription(request, engine, "unsubscribe", token or form_token)
     with engine.begin() as conn:
         unsubscribe(conn, sub.id, sub.email, now())
-    return _message(request, "You are unsubscribed",
-                    f"Nothing more will be sent to {sub.email}.", link=("/subscribe?" + urlencode({"email": sub.email}),
-                                                                        "Subscribe again"))
+    return _message(
+        request,
+        "You are unsubscribed",
+        f"Nothing more will be sent to {sub.email}.",
+        link=("/subscribe?" + urlencode({"email": sub.email}), "Subscribe again"),
+    )
 
 
 @router.get("/subscriptions/manage")
@@ -161,9 +211,17 @@ def manage_page(request: Request, engine: EngineDep, token: Token = "") -> Respo
 
 
 @router.post("/subscriptions/manage", dependencies=[CsrfDep])
-def manage_post(request: Request, engine: EngineDep, token: FormToken = "", frequency: Field = "daily",
-                topic: Field = "trending", categories: Field = "", count: Field = "", hour: Field = "",
-                timezone: Field = "") -> Response:
+def manage_post(
+    request: Request,
+    engine: EngineDep,
+    token: FormToken = "",
+    frequency: Field = "daily",
+    topic: Field = "trending",
+    categories: Field = "",
+    count: Field = "",
+    hour: Field = "",
+    timezone: Field = "",
+) -> Response:
     sub = _subscription(request, engine, "manage", token)
     try:
         prefs = _prefs(frequency, topic, categories, count, sub.user_id is not None, hour, timezone)
@@ -174,8 +232,26 @@ def manage_post(request: Request, engine: EngineDep, token: FormToken = "", freq
     return _manage(request, sub, prefs, token, done=True)
 
 
-def _manage(request: Request, sub: Subscription, prefs: Preferences, token: str, *, error: str | None = None,
-            done: bool = False, status_code: int = 200) -> Response:
-    return render(request, "manage.html", {
-        "sub": sub, "prefs": prefs, "token": token, "error": error, "done": done,
-        "unsubscribe": composer_of(request).links(sub, base="").unsubscribe}, status_code=status_code)
+def _manage(
+    request: Request,
+    sub: Subscription,
+    prefs: Preferences,
+    token: str,
+    *,
+    error: str | None = None,
+    done: bool = False,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "manage.html",
+        {
+            "sub": sub,
+            "prefs": prefs,
+            "token": token,
+            "error": error,
+            "done": done,
+            "unsubscribe": composer_of(request).links(sub, base="").unsubscribe,
+        },
+        status_code=status_code,
+    )

@@ -33,8 +33,10 @@ def upgrade() -> None:
         op.execute("CREATE INDEX ix_papers_search_vector ON papers USING gin (search_vector)")
     else:
         # Keeps its own copy of the text, so a changed paper is re-indexed by rowid alone.
-        op.execute("CREATE VIRTUAL TABLE papers_fts USING fts5("
-                   "title, abstract, authors, tokenize = 'porter unicode61 remove_diacritics 2')")
+        op.execute(
+            "CREATE VIRTUAL TABLE papers_fts USING fts5("
+            "title, abstract, authors, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
 
 
 def downgrade() -> None:

@@ -32,8 +32,9 @@ def upgrade() -> None:
         sa.Column("unsubscribed_at", sa.DateTime),
         sa.Column("bounces", sa.Integer, nullable=False, server_default="0"),
         sa.Column("stopped_at", sa.DateTime),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_subscriptions_user_id_users"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_subscriptions_user_id_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
         sa.UniqueConstraint("email", name=op.f("uq_subscriptions_email")),
     )
@@ -42,8 +43,12 @@ def upgrade() -> None:
         sa.Column("subscription_id", sa.Integer, nullable=False),
         sa.Column("paper_id", sa.Integer, nullable=False),
         sa.Column("edition", sa.String(16), nullable=False),
-        sa.ForeignKeyConstraint(["subscription_id"], ["subscriptions.id"],
-                                name=op.f("fk_digest_papers_subscription_id_subscriptions"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["subscriptions.id"],
+            name=op.f("fk_digest_papers_subscription_id_subscriptions"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("subscription_id", "paper_id", name=op.f("pk_digest_papers")),
     )
     op.create_table(
@@ -59,8 +64,12 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("sent_at", sa.DateTime),
-        sa.ForeignKeyConstraint(["subscription_id"], ["subscriptions.id"],
-                                name=op.f("fk_outbox_subscription_id_subscriptions"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["subscriptions.id"],
+            name=op.f("fk_outbox_subscription_id_subscriptions"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("key", name=op.f("uq_outbox_key")),
     )
@@ -70,8 +79,9 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer, nullable=False),
         sa.Column("token", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_feed_tokens_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_feed_tokens_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_feed_tokens")),
         sa.UniqueConstraint("token", name=op.f("uq_feed_tokens_token")),
     )

@@ -17,8 +17,9 @@ Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def _user_fk(table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f(f"fk_{table}_user_id_users"),
-                                   ondelete="CASCADE")
+    return sa.ForeignKeyConstraint(
+        ["user_id"], ["users.id"], name=op.f(f"fk_{table}_user_id_users"), ondelete="CASCADE"
+    )
 
 
 def upgrade() -> None:
@@ -28,8 +29,9 @@ def upgrade() -> None:
         sa.Column("paper_id", sa.Integer, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
         _user_fk("dismissals"),
-        sa.ForeignKeyConstraint(["paper_id"], ["papers.id"], name=op.f("fk_dismissals_paper_id_papers"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["paper_id"], ["papers.id"], name=op.f("fk_dismissals_paper_id_papers"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", "paper_id", name=op.f("pk_dismissals")),
     )
     op.create_table(

@@ -18,8 +18,10 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("ALTER TABLE papers ADD COLUMN title_vector tsvector "
-               "GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, ''))) STORED")
+    op.execute(
+        "ALTER TABLE papers ADD COLUMN title_vector tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, ''))) STORED"
+    )
     op.execute("CREATE INDEX ix_papers_title_vector ON papers USING gin (title_vector)")
 
 
