@@ -28,6 +28,7 @@ from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine
+from paperfeed.submissions import SubmissionFetcher
 from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
 from paperfeed.web.middleware import VisitorCookies
@@ -58,7 +59,13 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
         # Handlers are CPU-bound Python: with anyio's default 40 threads they fight over the GIL and a worker
         # serves a third of what it does with a few (bench/api.py; docs/architecture.md).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        fetcher = None
+        if settings.fetch_submissions:
+            fetcher = SubmissionFetcher(services.engine, services.arxiv, settings)
+            fetcher.start()
         yield
+        if fetcher is not None:
+            fetcher.stop()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -70,13 +77,14 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
         description=API_DESCRIPTION,
     )
     engine = make_engine(settings.database_url)
-    app.state.services = Services(
+    services = Services(
         settings=settings,
         engine=engine,
         vectors=LiveVectors(engine, settings.data_dir),
         arxiv=arxiv or Polite.for_arxiv(make_client(settings), settings),
         composer=Composer.from_settings(settings),
     )
+    app.state.services = services
     site = make_site(settings)
     app.state.site = site
 

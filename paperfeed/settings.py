@@ -46,6 +46,7 @@ class Settings:
     smtp_timeout: float = 30.0
     api_requests_per_minute: int = 600  # per client address, without a token (per worker)
     api_token_requests_per_minute: int = 1200  # per personal API token (per worker)
+    fetch_submissions: int = 1  # 1: `paperfeed serve` fetches queued submissions in a thread; 0: the worker does
     mail_from: str = ""  # the From address of every mail, e.g. papers@example.org
 
     @classmethod

@@ -132,6 +132,14 @@ class VoteOut(Model):
     upvotes: int
 
 
+class SubmissionOut(Model):
+    submission: int = Field(description="Poll GET /api/submissions/{submission} for its state.")
+    id: str = Field(description="The paper's arXiv id.")
+    state: str = Field(description="queued, fetching, listed or failed.")
+    reason: str | None = Field(None, description="Why it failed, or why it waits.")
+    paper: PaperInfo | None = Field(None, description="The paper, once listed.")
+
+
 class CollectionOut(Model):
     id: int
     name: str

@@ -30,11 +30,13 @@ from paperfeed.search.upkeep import update_indexes
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.jobs import JOB_NAMES, last_success
+from paperfeed.submissions import fetch_submissions
 
 log = logging.getLogger(__name__)
 INGEST_AT = time(1, 30)  # UTC: after arXiv's announcement in both summer and winter time
 INDEX_EVERY = timedelta(hours=1)
 DIGEST_EVERY = timedelta(minutes=15)
+SUBMISSIONS_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ def ingest(engine: Engine, settings: Settings) -> str:
     return "; ".join(lines) or "no sets to harvest (PAPERFEED_HARVEST_SETS is empty)"
 
 
+def submissions(engine: Engine, settings: Settings) -> str:
+    return str(fetch_submissions(engine, Polite.for_arxiv(make_client(settings), settings), settings))
+
+
 def index(engine: Engine, settings: Settings) -> str:
     return "; ".join(update_indexes(engine, settings.data_dir, embed_limit=settings.embed_after_ingest))
 
@@ -90,6 +96,7 @@ JOBS = {
         Job("ingest", daily_after(INGEST_AT), ingest),
         Job("index", every(INDEX_EVERY), index),
         Job("digest", every(DIGEST_EVERY), digest),
+        Job("submissions", every(SUBMISSIONS_EVERY), submissions),
     )
 }
 assert sorted(JOBS) == sorted(JOB_NAMES), "store/jobs.JOB_NAMES names every scheduled job"

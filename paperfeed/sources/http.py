@@ -41,13 +41,18 @@ class RateLimiter:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def wait(self) -> None:
-        """Block until the next call is allowed, then claim it."""
+        """Claim the next free turn, then sleep until it comes.
+
+        The turn is taken under the lock and the sleep happens outside it, so
+        a caller never holds the lock while it waits: others queue behind it
+        by taking later turns, not by blocking on the lock.
+        """
         with self._lock:
             now = self.clock()
-            if now < self._next:
-                self.sleep(self._next - now)
-                now = self.clock()
-            self._next = max(now, self._next) + self.interval
+            turn = max(now, self._next)
+            self._next = turn + self.interval
+        if turn > now:
+            self.sleep(turn - now)
 
     def defer(self, seconds: float) -> None:
         """Push the next allowed call at least `seconds` into the future (Retry-After)."""

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from paperfeed.store.schema import job_runs
 
 # The jobs `paperfeed worker` runs (jobs/schedule.py says when); the admin page lists their runs by these names.
-JOB_NAMES = ("digest", "index", "ingest")
+JOB_NAMES = ("digest", "index", "ingest", "submissions")
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,3 +349,21 @@ job_runs = sa.Table(
     sa.Column("worker", sa.String(100), nullable=False),  # host:pid
     sa.Index("ix_job_runs_job_started_at", "job", "started_at"),
 )
+
+# Papers members asked for, fetched by the worker (no request waits on arXiv): one row per request.
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("arxiv_id", sa.String(40), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # queued | fetching | listed | failed
+    sa.Column("reason", sa.Text),  # why it failed, in words for the submitter
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("requested_at", sa.DateTime, nullable=False),
+    sa.Column("claimed_at", sa.DateTime),  # when a worker took it; a stale claim is taken again
+    sa.Column("finished_at", sa.DateTime),
+    sa.Index("ix_submissions_state_id", "state", "id"),
+    sa.Index("ix_submissions_user_id_requested_at", "user_id", "requested_at"),
+    sa.Index("ix_submissions_arxiv_id", "arxiv_id"),
+)

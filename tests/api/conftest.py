@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from paperfeed.store.schema import papers
 from tests.web import conftest as web
-from tests.web.conftest import LiveServer, post, sign_up
+from tests.web.conftest import LiveServer, post, sign_up, submit
 
 # The site fixtures of the web tests, shared.
 app_settings, site, client, other_client = web.app_settings, web.site, web.client, web.other_client
@@ -19,7 +19,7 @@ app_settings, site, client, other_client = web.app_settings, web.site, web.clien
 def used_site(site, client, engine):
     """The sample site after a user 'ada' submitted a paper, upvoted two and commented on one."""
     sign_up(client, "ada")
-    assert post(client, "/submit", {"arxiv_id": "2501.00001"}).status_code == 303
+    assert submit(client, "2501.00001").status_code == 303
     with engine.connect() as conn:
         first, second = conn.execute(sa.select(papers.c.arxiv_id).order_by(papers.c.id).limit(2)).scalars()
     post(client, f"/papers/{first}/vote")

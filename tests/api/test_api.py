@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from paperfeed.app import create_app
 from paperfeed.store.schema import papers, votes
 from tests.api.conftest import new_token
-from tests.web.conftest import arxiv_handler, post
+from tests.web.conftest import arxiv_handler, fetch_queued, post
 
 
 def json_error(response, status: int, text: str) -> None:
@@ -96,8 +96,16 @@ def test_writing_with_a_personal_token(used_site, client, other_client, engine):
     )
     assert reply.json()["parentId"] == made.json()["id"]
     submitted = other_client.post("/api/papers", headers=auth, json={"arxivId": "arXiv:2502.00002v2"})
-    assert submitted.status_code == 201 and submitted.json()["id"] == "2502.00002"
-    json_error(other_client.post("/api/papers", headers=auth, json={"arxivId": "2401.99999"}), 400, "")
+    assert submitted.status_code == 202 and submitted.json()["id"] == "2502.00002"
+    assert submitted.json()["state"] == "queued" and submitted.json()["paper"] is None
+    unknown = other_client.post("/api/papers", headers=auth, json={"arxivId": "2401.99999"})
+    assert unknown.status_code == 202
+    fetch_queued(other_client)
+    listed = other_client.get(f"/api/submissions/{submitted.json()['submission']}").json()
+    assert listed["state"] == "listed" and listed["paper"]["id"] == "2502.00002"
+    failed = other_client.get(f"/api/submissions/{unknown.json()['submission']}").json()
+    assert failed["state"] == "failed" and "arXiv has no paper 2401.99999" in failed["reason"]
+    json_error(other_client.post("/api/papers", headers=auth, json={"arxivId": "2502.00002"}), 409, "already listed")
     collection = other_client.post("/api/collections", headers=auth, json={"name": "To read"}).json()
     filled = other_client.post(
         f"/api/collections/{collection['id']}/items", headers=auth, json={"arxivId": arxiv_id}

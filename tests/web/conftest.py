@@ -16,13 +16,19 @@ from paperfeed.ingest import load_sample
 from paperfeed.search.fulltext import index_pending
 from paperfeed.search.keyphrases import index_keyphrases
 from paperfeed.settings import Settings
+from paperfeed.submissions import fetch_submissions
 from tests.atom import atom_feed
 from tests.conftest import free_port
 
 PASSWORD = "correct horse battery staple"
 UNKNOWN_ID = "2401.99999"
 # argon2id at its smallest cost: the defaults take ~160 ms a hash, too slow for many sign-ups.
-FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 8192, "secret_key": "test-secret-" + "x" * 40}
+FAST = {
+    "argon2_time_cost": 1,
+    "argon2_memory_kib": 8192,
+    "secret_key": "test-secret-" + "x" * 40,
+    "fetch_submissions": 0,
+}
 
 
 def arxiv_handler(request: httpx.Request) -> httpx.Response:
@@ -67,6 +73,20 @@ def csrf(client: TestClient) -> str:
 def post(client: TestClient, url: str, data: dict | None = None, **kw) -> httpx.Response:
     """Post a form as a browser would: with the CSRF token, not following the redirect."""
     return client.post(url, data={"csrf_token": csrf(client), **(data or {})}, follow_redirects=False, **kw)
+
+
+def fetch_queued(client: TestClient) -> str:
+    """Fetch every queued submission as the worker would (the app's own arXiv client); return the report."""
+    services = client.app.state.services  # type: ignore[attr-defined]
+    return str(fetch_submissions(services.engine, services.arxiv, services.settings))
+
+
+def submit(client: TestClient, arxiv_id: str) -> httpx.Response:
+    """Submit a paper on the site, let the worker fetch it, and return where the submission page leads."""
+    queued = post(client, "/submit", {"arxiv_id": arxiv_id})
+    assert queued.status_code == 303 and queued.headers["location"].startswith("/submissions/"), queued.text[:300]
+    fetch_queued(client)
+    return client.get(queued.headers["location"], follow_redirects=False)
 
 
 def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> httpx.Response:

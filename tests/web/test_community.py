@@ -14,7 +14,7 @@ from paperfeed.store.papers import get_paper
 from paperfeed.store.schema import papers
 from paperfeed.store.users import create_user
 from paperfeed.store.votes import toggle_vote
-from tests.web.conftest import PASSWORD, UNKNOWN_ID, post, sign_up
+from tests.web.conftest import PASSWORD, UNKNOWN_ID, post, sign_up, submit
 
 PAPER = "/papers/2604.02459"
 
@@ -164,7 +164,7 @@ def test_authorship_claim_confirmed_by_an_admin(client, other_client, database_u
 
 def test_submit_lists_a_paper_today_with_its_submitter(client):
     sign_up(client, "submitter")
-    done = post(client, "/submit", {"arxiv_id": "https://arxiv.org/abs/2411.00042v2"})
+    done = submit(client, "https://arxiv.org/abs/2411.00042v2")
     assert done.status_code == 303 and done.headers["location"] == "/papers/2411.00042"
     page = client.get("/papers/2411.00042").text
     assert "submitted by" in page and "/users/submitter" in page
@@ -177,13 +177,13 @@ def test_submit_lists_a_paper_today_with_its_submitter(client):
     assert "already listed, on 2026-04-01" in sample.text
     bad = post(client, "/submit", {"arxiv_id": "not a paper"})
     assert bad.status_code == 400 and "is not an arXiv id" in bad.text
-    unknown = post(client, "/submit", {"arxiv_id": UNKNOWN_ID})
-    assert unknown.status_code == 400 and f"arXiv has no paper {UNKNOWN_ID}" in unknown.text
+    unknown = submit(client, UNKNOWN_ID)
+    assert unknown.status_code == 200 and f"arXiv has no paper {UNKNOWN_ID}" in unknown.text
 
 
 def test_links_are_editable_by_the_submitter_only(client, other_client):
     sign_up(client, "owner")
-    post(client, "/submit", {"arxiv_id": "2411.00043"})
+    submit(client, "2411.00043")
     edit = post(client, "/papers/2411.00043/links", {"code_url": "https://github.com/owner/repo", "project_url": ""})
     assert edit.status_code == 303
     assert 'href="https://github.com/owner/repo"' in client.get("/papers/2411.00043").text

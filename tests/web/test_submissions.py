@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from paperfeed.store.schema import embeddings, paper_keywords, papers
 from tests.api.conftest import new_token
-from tests.web.conftest import post, sign_up
+from tests.web.conftest import fetch_queued, sign_up, submit
 
 
 def _indexed(engine, arxiv_id: str) -> tuple[bool, bool, bool]:
@@ -21,12 +21,13 @@ def _indexed(engine, arxiv_id: str) -> tuple[bool, bool, bool]:
 
 def test_a_paper_submitted_on_the_site_is_indexed_for_meaning(client, engine):
     sign_up(client, "submitter")
-    assert post(client, "/submit", {"arxiv_id": "2411.00042"}).status_code == 303
+    assert submit(client, "2411.00042").status_code == 303
     assert _indexed(engine, "2411.00042") == (True, True, True)
 
 
 def test_a_paper_submitted_through_the_api_is_indexed_the_same_way(client, engine):
     sign_up(client, "scripted")
     auth = {"Authorization": f"Bearer {new_token(client)}"}
-    assert client.post("/api/papers", headers=auth, json={"arxivId": "2411.00043"}).status_code == 201
+    assert client.post("/api/papers", headers=auth, json={"arxivId": "2411.00043"}).status_code == 202
+    fetch_queued(client)
     assert _indexed(engine, "2411.00043") == (True, True, True)

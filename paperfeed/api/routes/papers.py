@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from paperfeed.api import models
 from paperfeed.api.errors import ERRORS, READ_TAGS, WRITE_ERRORS, WRITE_TAGS
@@ -15,11 +15,13 @@ from paperfeed.api.respond import json_response, paper_by_id
 from paperfeed.api.shapes import paper_info_json, paper_markdown
 from paperfeed.api.tokens import TokenUser
 from paperfeed.clock import now
-from paperfeed.deps import ArxivDep, EngineDep, SettingsDep, public_base
+from paperfeed.deps import EngineDep, public_base
 from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.store.papers import get_paper
+from paperfeed.store.submissions import Submission, get_submission
 from paperfeed.store.users import User
 from paperfeed.store.votes import toggle_vote, voted_papers
-from paperfeed.submissions import SubmitError, submit_paper
+from paperfeed.submissions import SubmitError, SubmitLimited, request_submission
 
 router = APIRouter(tags=READ_TAGS, responses=ERRORS)
 write = APIRouter(tags=WRITE_TAGS, responses=WRITE_ERRORS)
@@ -52,15 +54,45 @@ def paper_markdown_page(
     return PlainTextResponse(paper_markdown(paper, public_base(request)), media_type="text/markdown; charset=utf-8")
 
 
-@write.post("/api/papers", response_model=models.PaperInfo, status_code=201, summary="Submit a paper by its arXiv id")
-def submit(engine: EngineDep, settings: SettingsDep, arxiv: ArxivDep, user: TokenUser, body: SubmitIn) -> Response:
+@write.post(
+    "/api/papers",
+    response_model=models.SubmissionOut,
+    status_code=202,
+    summary="Submit a paper by its arXiv id: queued at once, fetched from arXiv in the background",
+)
+def submit(engine: EngineDep, user: TokenUser, body: SubmitIn) -> Response:
     try:
-        key = submit_paper(engine, arxiv, settings, body.arxivId, user.id, now())
+        submission = request_submission(engine, body.arxivId, user.id, now())
+    except SubmitLimited as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": "3600"}) from exc
     except SubmitError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        raise HTTPException(409 if exc.listed else 400, str(exc)) from exc
     with engine.connect() as conn:
-        paper = paper_by_id(conn, key)
-        return json_response(paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])), status_code=201)
+        return json_response(_submission_json(conn, submission), status_code=202)
+
+
+@router.get(
+    "/api/submissions/{submission_id}",
+    response_model=models.SubmissionOut,
+    summary="Where a submission stands: queued, fetching, listed or failed",
+)
+def submission_status(engine: EngineDep, submission_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
+    with engine.connect() as conn:
+        submission = get_submission(conn, submission_id)
+        if submission is None:
+            raise HTTPException(404, "There is no such submission.")
+        return json_response(_submission_json(conn, submission))
+
+
+def _submission_json(conn: Connection, submission: Submission) -> dict[str, Any]:
+    paper = get_paper(conn, submission.arxiv_id) if submission.state == "listed" else None
+    return {
+        "submission": submission.id,
+        "id": submission.arxiv_id,
+        "state": submission.state,
+        "reason": submission.reason,
+        "paper": paper_info_json(paper, keyphrases_of(conn, [paper.id]).get(paper.id, [])) if paper else None,
+    }
 
 
 @write.post("/api/papers/{arxiv_id:path}/upvote", response_model=models.VoteOut, summary="Upvote a paper")

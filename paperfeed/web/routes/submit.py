@@ -1,15 +1,17 @@
-"""Submitting a paper by its arXiv id or URL (what a submission does is paperfeed/submissions.py's)."""
+"""Submitting a paper by its arXiv id or URL, and following its state (what a submission does is
+paperfeed/submissions.py's)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import Response
 
 from paperfeed.clock import now
-from paperfeed.deps import ArxivDep, EngineDep, SettingsDep
-from paperfeed.submissions import SubmitError, submit_paper
+from paperfeed.deps import EngineDep
+from paperfeed.store.submissions import get_submission
+from paperfeed.submissions import SubmitError, SubmitLimited, request_submission
 from paperfeed.web.deps import CsrfDep, UserDep, redirect, render
 
 router = APIRouter()
@@ -22,15 +24,27 @@ def submit_form(request: Request, user: UserDep) -> Response:
 
 @router.post("/submit", dependencies=[CsrfDep])
 def submit(
-    request: Request,
-    user: UserDep,
-    engine: EngineDep,
-    settings: SettingsDep,
-    arxiv: ArxivDep,
-    arxiv_id: Annotated[str, Form(max_length=300)] = "",
+    request: Request, user: UserDep, engine: EngineDep, arxiv_id: Annotated[str, Form(max_length=300)] = ""
 ) -> Response:
     try:
-        key = submit_paper(engine, arxiv, settings, arxiv_id, user.id, now())
+        submission = request_submission(engine, arxiv_id, user.id, now())
     except SubmitError as exc:
-        return render(request, "submit.html", {"error": str(exc), "value": arxiv_id}, status_code=400)
-    return redirect(f"/papers/{key}")
+        status = 429 if isinstance(exc, SubmitLimited) else 400
+        return render(
+            request, "submit.html", {"error": str(exc), "value": arxiv_id, "listed": exc.listed}, status_code=status
+        )
+    return redirect(f"/submissions/{submission.id}")
+
+
+@router.get("/submissions/{submission_id}")
+def submission_page(
+    request: Request, engine: EngineDep, submission_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> Response:
+    """Where a submission stands: queued, fetching, listed (then the paper), or failed and why."""
+    with engine.connect() as conn:
+        submission = get_submission(conn, submission_id)
+    if submission is None:
+        raise HTTPException(404, "There is no such submission.")
+    if submission.state == "listed":
+        return redirect(f"/papers/{submission.arxiv_id}")
+    return render(request, "submission.html", {"submission": submission}, headers={"Cache-Control": "no-store"})
