@@ -47,8 +47,10 @@ class IngestSummary:
 
     def __str__(self) -> str:
         c = self.counts
-        lines = [f"read {self.read}, inserted {c.inserted}, updated {c.updated}, "
-                 f"unchanged {c.unchanged}, skipped {self.skipped}"]
+        lines = [
+            f"read {self.read}, inserted {c.inserted}, updated {c.updated}, "
+            f"unchanged {c.unchanged}, skipped {self.skipped}"
+        ]
         lines += [f"skipped {p}" for p in self.problems]
         if self.skipped > len(self.problems):
             lines.append(f"… and {self.skipped - len(self.problems)} more skipped")
@@ -64,9 +66,13 @@ def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummar
         INGESTED.labels(outcome=outcome).inc(getattr(counts, outcome))
 
 
-def ingest_records(engine: Engine, items: Iterable[PaperRecord | BadRecord],
-                   summary: IngestSummary | None = None, batch_size: int = BATCH,
-                   bulk: bool = False) -> IngestSummary:
+def ingest_records(
+    engine: Engine,
+    items: Iterable[PaperRecord | BadRecord],
+    summary: IngestSummary | None = None,
+    batch_size: int = BATCH,
+    bulk: bool = False,
+) -> IngestSummary:
     """Store every record, skipping and reporting the bad ones; each batch is one transaction.
 
     `bulk` defers the author and category lookups to one pass at the end; a run
@@ -74,15 +80,21 @@ def ingest_records(engine: Engine, items: Iterable[PaperRecord | BadRecord],
     """
     summary = summary or IngestSummary()
     batch: list[PaperRecord] = []
-    for item in items:
-        summary.read += 1
-        if isinstance(item, BadRecord):
-            summary.skip(item)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
+    try:
+        for item in items:
+            summary.read += 1
+            if isinstance(item, BadRecord):
+                summary.skip(item)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                _store(engine, batch, summary, not bulk)
+                batch = []
+    except Exception:
+        # A source that cannot go on (a corrupt file) loses nothing it already read.
+        if batch:
             _store(engine, batch, summary, not bulk)
-            batch = []
+        raise
     if batch:
         _store(engine, batch, summary, not bulk)
     if bulk:
@@ -109,15 +121,25 @@ def ingest_arxiv_ids(engine: Engine, http: Polite, url: str, ids: Sequence[str])
     return summary
 
 
-def mirror_daily_papers(engine: Engine, http: Polite, base_url: str, arxiv: Polite, arxiv_url: str, *,
-                        day: date | None = None, week: str | None = None, fetch_arxiv: bool = True) -> IngestSummary:
+def mirror_daily_papers(
+    engine: Engine,
+    http: Polite,
+    base_url: str,
+    arxiv: Polite,
+    arxiv_url: str,
+    *,
+    day: date | None = None,
+    week: str | None = None,
+    fetch_arxiv: bool = True,
+) -> IngestSummary:
     """Store the papers a Hugging Face-compatible server lists for a day or week, with their upvotes and
     listing days, then fetch from arXiv what its list lacks (categories, versions) for papers new here."""
     summary = ingest_records(engine, hf_daily.read_daily_papers(http, base_url, day=day, week=week))
     if fetch_arxiv:
         with engine.connect() as conn:
-            lacking = list(conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.source == hf_daily.SOURCE))
-                           .scalars())
+            lacking = list(
+                conn.execute(sa.select(papers.c.arxiv_id).where(papers.c.source == hf_daily.SOURCE)).scalars()
+            )
         if lacking:
             found = ingest_arxiv_ids(engine, arxiv, arxiv_url, lacking)
             summary.notes.append(f"arXiv metadata for {found.counts.updated + found.counts.inserted} papers")
@@ -125,17 +147,32 @@ def mirror_daily_papers(engine: Engine, http: Polite, base_url: str, arxiv: Poli
     return summary
 
 
-def ingest_arxiv_query(engine: Engine, http: Polite, url: str, search_query: str, *,
-                       max_results: int = 100, sort_by: str = "submittedDate",
-                       sort_order: str = "descending") -> IngestSummary:
+def ingest_arxiv_query(
+    engine: Engine,
+    http: Polite,
+    url: str,
+    search_query: str,
+    *,
+    max_results: int = 100,
+    sort_by: str = "submittedDate",
+    sort_order: str = "descending",
+) -> IngestSummary:
     """Run an arXiv API search and store what it finds."""
     with progress_bar(max_results, "arXiv API", "paper") as bar:
+
         def counted():  # type: ignore[no-untyped-def]
-            for item in arxiv_api.query(http, url, search_query=search_query, max_results=max_results,
-                                        sort_by=sort_by, sort_order=sort_order,
-                                        page_size=min(max_results, 500)):
+            for item in arxiv_api.query(
+                http,
+                url,
+                search_query=search_query,
+                max_results=max_results,
+                sort_by=sort_by,
+                sort_order=sort_order,
+                page_size=min(max_results, 500),
+            ):
                 bar.update()
                 yield item
+
         return ingest_records(engine, counted(), batch_size=500)
 
 
@@ -143,9 +180,17 @@ def checkpoint_name(metadata_prefix: str, set_spec: str | None) -> str:
     return f"oai:{metadata_prefix}:{set_spec or '*'}"
 
 
-def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
-                metadata_prefix: str = "arXiv", from_date: date | None = None,
-                until: date | None = None, today: date | None = None) -> IngestSummary:
+def harvest_oai(
+    engine: Engine,
+    http: Polite,
+    url: str,
+    *,
+    set_spec: str | None,
+    metadata_prefix: str = "arXiv",
+    from_date: date | None = None,
+    until: date | None = None,
+    today: date | None = None,
+) -> IngestSummary:
     """Harvest OAI-PMH into the store, page by page, resuming an interrupted harvest.
 
     Each page and the checkpoint after it are written in one transaction, so a
@@ -180,8 +225,9 @@ def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
                     records.append(item)
             with engine.begin() as conn:
                 summary.counts.add(upsert_papers(conn, records, now()))
-                save_checkpoint(conn, Checkpoint(name, start_from, page.resumption_token,
-                                                 saved.last_success_date), now())
+                save_checkpoint(
+                    conn, Checkpoint(name, start_from, page.resumption_token, saved.last_success_date), now()
+                )
             bar.update(len(page.items))
     done = Checkpoint(name, None, None, today if until is None else saved.last_success_date)
     with engine.begin() as conn:
@@ -192,8 +238,9 @@ def harvest_oai(engine: Engine, http: Polite, url: str, *, set_spec: str | None,
 def import_snapshot(engine: Engine, path: Path, batch_size: int = BATCH) -> IngestSummary:
     """Import a bulk metadata snapshot (JSON lines, plain or gzipped) with a progress bar."""
     with progress_bar(path.stat().st_size, path.name, "B", unit_scale=True) as bar:
-        return ingest_records(engine, snapshot.read_snapshot(path, on_progress=bar.update),
-                              batch_size=batch_size, bulk=True)
+        return ingest_records(
+            engine, snapshot.read_snapshot(path, on_progress=bar.update), batch_size=batch_size, bulk=True
+        )
 
 
 def load_sample(engine: Engine, path: Path | None = None) -> IngestSummary:

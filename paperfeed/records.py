@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
+
+from paperfeed.clock import now, utc_naive
 
 # New-style ids (since 2007-04): YYMM.NNNN (to 2014) or YYMM.NNNNN.
 _NEW_ID = r"\d{4}\.\d{4,5}"
 # Old-style ids: archive[.SUBJECT]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
 _OLD_ID = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}"
 _ID_RE = re.compile(rf"^(?P<id>{_NEW_ID}|{_OLD_ID})(?:v(?P<version>\d+))?$")
-_URL_PREFIX_RE = re.compile(
-    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/", re.IGNORECASE
-)
+_URL_PREFIX_RE = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/", re.IGNORECASE)
 MAX_ID_INPUT = 300
+# Dates a paper may carry: arXiv began in August 1991, and nothing is announced more than a few days ahead.
+# A date outside is a bad record (one line dated 9999 would otherwise lead every list of the site).
+EARLIEST = datetime(1991, 1, 1)
+AHEAD = timedelta(days=3)
 
 
 class InvalidArxivId(ValueError):
@@ -47,9 +51,7 @@ def parse_arxiv_id(text: str) -> tuple[str, int | None]:
     m = _ID_RE.match(s)
     if not m:
         shown = text.strip()[:60]
-        raise InvalidArxivId(
-            f"{shown!r} is not an arXiv id (expected e.g. 2503.13423, 2503.13423v2 or hep-th/9901001)"
-        )
+        raise InvalidArxivId(f"{shown!r} is not an arXiv id (expected e.g. 2503.13423, 2503.13423v2 or hep-th/9901001)")
     version = m.group("version")
     return m.group("id"), int(version) if version else None
 
@@ -64,13 +66,6 @@ def collapse_whitespace(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.split())  # str.split() splits on the same (Unicode) whitespace as \s, and faster
-
-
-def utc_naive(value: datetime) -> datetime:
-    """Return a naive datetime in UTC: the store keeps every time that way on both backends."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
 
 
 # Named tuples rather than dataclasses: a bulk import makes tens of millions of them.
@@ -121,6 +116,7 @@ class PaperRecord:
             self.published_at = utc_naive(self.published_at)
         if self.updated_at is not None:
             self.updated_at = utc_naive(self.updated_at)
+        check_dates(self)
         if self.versions:
             self.versions = sorted(self.versions, key=lambda v: v.number)
             if self.latest_version is None:
@@ -131,6 +127,21 @@ class PaperRecord:
             self.abs_url = f"https://arxiv.org/abs/{self.arxiv_id}"
         if self.pdf_url is None:
             self.pdf_url = f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+
+def check_dates(record: PaperRecord, today: datetime | None = None) -> None:
+    """Refuse a record whose dates fall outside the window a real paper's can (a ValueError: a bad record)."""
+    latest = (today or now()) + AHEAD
+    stamps = [("first version", record.published_at), ("latest version", record.updated_at)]
+    stamps += [(f"version {v.number}", utc_naive(v.created)) for v in record.versions or ()]
+    if record.listed_on is not None:
+        stamps.append(("listing day", datetime.combine(record.listed_on, datetime.min.time())))
+    for what, when in stamps:
+        if when is not None and not EARLIEST <= when <= latest:
+            raise ValueError(
+                f"{record.arxiv_id}: its {what} is dated {when:%Y-%m-%d}, outside "
+                f"{EARLIEST:%Y-%m-%d} to {latest:%Y-%m-%d}"
+            )
 
 
 def listing_day(record: PaperRecord) -> date:

@@ -108,8 +108,9 @@ def test_ingest_by_ids_notes_unknown_ids(engine, polite):
         asked = request.url.params["id_list"].split(",")
         return httpx.Response(200, content=atom_feed([i for i in asked if i != "2401.99999"], len(asked) - 1, 0))
 
-    summary = ingest_arxiv_ids(engine, polite(handler), "https://export.arxiv.org/api/query",
-                               ["2401.00001v3", "arXiv:2401.99999"])
+    summary = ingest_arxiv_ids(
+        engine, polite(handler), "https://export.arxiv.org/api/query", ["2401.00001v3", "arXiv:2401.99999"]
+    )
     assert summary.counts.inserted == 1
     assert "not found on arXiv: 2401.99999" in str(summary)
 

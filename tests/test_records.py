@@ -31,8 +31,21 @@ def test_ids_in_every_spelling(text, expected):
     assert parse_arxiv_id(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "abc", "2503.134", "2503.134234", "hep-th/990100", "../etc/passwd",
-                                  "2503.13423v", "<script>", "x" * 10_000, "HEP-TH/9901001"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "2503.134",
+        "2503.134234",
+        "hep-th/990100",
+        "../etc/passwd",
+        "2503.13423v",
+        "<script>",
+        "x" * 10_000,
+        "HEP-TH/9901001",
+    ],
+)
 def test_bad_ids_are_refused_with_a_clear_message(text):
     with pytest.raises(InvalidArxivId, match="arXiv id"):
         parse_arxiv_id(text)
@@ -44,8 +57,15 @@ def test_collapse_whitespace_keeps_tex():
 
 
 def _record(**kw):
-    base = dict(arxiv_id="2503.13423v2", title="T", abstract="", authors=[], categories=["cs.CL", "cs.LG"],
-                source="test", published_at=datetime(2025, 3, 17, 23, 59))
+    base = dict(
+        arxiv_id="2503.13423v2",
+        title="T",
+        abstract="",
+        authors=[],
+        categories=["cs.CL", "cs.LG"],
+        source="test",
+        published_at=datetime(2025, 3, 17, 23, 59),
+    )
     base.update(kw)
     return PaperRecord(**base)
 

@@ -15,9 +15,9 @@ PACKAGE = ROOT / "paperfeed"
 
 # The flow, bottom to top: a part may import only parts on a lower level (docs/architecture.md draws it).
 LEVELS = [
-    {"records", "settings", "links", "progress", "metrics", "logs", "limits", "trending", "dates"},
-    {"clock", "text", "passwords"},
-    {"sources"},
+    {"clock", "settings", "links", "progress", "metrics", "logs", "limits", "trending", "dates"},
+    {"records", "passwords"},
+    {"text", "sources"},
     {"store"},
     {"ingest", "search"},
     {"recommend", "feeds"},

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 
-from paperfeed.records import Author, BadRecord, InvalidArxivId, PaperRecord, parse_arxiv_id, utc_naive
+from paperfeed.clock import now, utc_naive
+from paperfeed.records import Author, BadRecord, InvalidArxivId, PaperRecord, parse_arxiv_id
 from paperfeed.sources.http import Polite, SourceError
 
 SOURCE = "arxiv-api"
@@ -126,7 +127,7 @@ def _get_page(http: Polite, url: str, params: dict[str, str | int]) -> FeedPage:
         raise ArxivAPIError(f"arXiv API refused the request (HTTP 400): {response.text[:200]}")
     if response.status_code != 200:
         raise SourceError(f"arXiv API answered HTTP {response.status_code}")
-    return parse_feed(response.content, fetched_at=utc_naive(datetime.now(UTC)))
+    return parse_feed(response.content, fetched_at=now())
 
 
 def query(
@@ -167,9 +168,7 @@ def query(
             page = _get_page(http, url, params)
         if not page.items:
             if start < page.total:
-                raise SourceError(
-                    f"arXiv API kept answering an empty page at {start} of {page.total} results"
-                )
+                raise SourceError(f"arXiv API kept answering an empty page at {start} of {page.total} results")
             return
         yield from page.items
         start += len(page.items)

@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from paperfeed.records import Author, utc_naive
+from paperfeed.clock import utc_naive
+from paperfeed.records import Author
 
 _AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
 _LEADING_AND_RE = re.compile(r"^and\s+", re.IGNORECASE)  # "A, B, and C": the Oxford comma
@@ -72,8 +73,7 @@ def parse_author_string(text: str | None) -> list[Author]:
     return authors
 
 
-def author_from_parts(keyname: str, forenames: str = "", suffix: str = "",
-                      affiliations: Sequence[str] = ()) -> Author:
+def author_from_parts(keyname: str, forenames: str = "", suffix: str = "", affiliations: Sequence[str] = ()) -> Author:
     """Return an author from arXiv's split name (a collaboration is a keyname alone)."""
     name = " ".join([p for p in (forenames.strip(), keyname.strip(), suffix.strip()) if p])
     if not affiliations:

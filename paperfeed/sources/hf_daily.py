@@ -8,12 +8,13 @@ come from arXiv afterwards (ingest.mirror_daily_papers).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
 
-from paperfeed.records import Author, BadRecord, PaperRecord, utc_naive
+from paperfeed.clock import now, utc_naive
+from paperfeed.records import Author, BadRecord, PaperRecord
 from paperfeed.sources.http import Polite
 
 SOURCE = "hf-daily"
@@ -29,6 +30,19 @@ def _stamp(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     return utc_naive(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+MAX_UPVOTES = 10_000_000  # more than any paper has had anywhere: a larger count is a corrupt field
+
+
+def _upvotes(value: Any) -> int:
+    """Return an imported upvote count; a count that is not a whole number in range is a bad record."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"upvotes {str(value)[:20]!r} is not a number")
+    count = int(value)
+    if not 0 <= count <= MAX_UPVOTES:
+        raise ValueError(f"upvotes {str(value)[:20]} is out of range")
+    return count
 
 
 def parse_item(obj: dict[str, Any], fetched_at: datetime) -> PaperRecord:
@@ -47,18 +61,19 @@ def parse_item(obj: dict[str, Any], fetched_at: datetime) -> PaperRecord:
         published_at=_stamp(paper.get("publishedAt")),
         listed_on=featured.date() if featured else None,
         organization=organization or None,
-        base_upvotes=max(0, int(obj.get("upvotes") or paper.get("upvotes") or 0)),
+        base_upvotes=_upvotes(obj.get("upvotes") or paper.get("upvotes") or 0),
         source=SOURCE,
         fetched_at=fetched_at,
     )
 
 
-def read_daily_papers(http: Polite, base_url: str, *, day: date | None = None,
-                      week: str | None = None) -> Iterator[PaperRecord | BadRecord]:
+def read_daily_papers(
+    http: Polite, base_url: str, *, day: date | None = None, week: str | None = None
+) -> Iterator[PaperRecord | BadRecord]:
     """Yield the papers a server lists for a day or an ISO week, page by page."""
     url = f"{base_url.rstrip('/')}/api/daily_papers"
     params: dict[str, str | int] = {"date": day.isoformat()} if day else {"week": week or ""}
-    now = utc_naive(datetime.now(UTC))
+    fetched = now()
     for page in range(MAX_PAGES):
         response = http.get(url, {**params, "p": page, "limit": PAGE})
         if response.status_code >= 400:
@@ -72,7 +87,7 @@ def read_daily_papers(http: Polite, base_url: str, *, day: date | None = None,
             raise DailyPapersError(f"{url} did not answer with a list of papers")
         for n, obj in enumerate(items):
             try:
-                yield parse_item(obj, now)
+                yield parse_item(obj, fetched)
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 yield BadRecord(f"{url} page {page} item {n}", f"{type(exc).__name__}: {exc}")
         if len(items) < PAGE:

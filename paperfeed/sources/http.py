@@ -97,8 +97,9 @@ class Polite:
     backoff: float = 5.0  # first retry waits this long, then doubles
 
     @classmethod
-    def for_arxiv(cls, client: httpx.Client, settings: Settings, clock: Clock = time.monotonic,
-                  sleep: Sleep = time.sleep) -> Polite:
+    def for_arxiv(
+        cls, client: httpx.Client, settings: Settings, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+    ) -> Polite:
         return cls(client, RateLimiter(settings.arxiv_interval, clock, sleep), settings.http_retries)
 
     def get(self, url: str, params: Mapping[str, str | int] | None = None) -> httpx.Response:

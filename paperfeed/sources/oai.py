@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from lxml import etree
 
-from paperfeed.records import BadRecord, PaperRecord, Version, utc_naive
+from paperfeed.clock import now
+from paperfeed.records import BadRecord, PaperRecord, Version
 from paperfeed.sources.arxiv_fields import author_from_parts, parse_author_string, parse_rfc2822
 from paperfeed.sources.http import Polite, SourceError
 
@@ -87,10 +88,14 @@ def parse_arxiv_metadata(meta: etree._Element, fetched_at: datetime | None) -> P
     ns = FORMATS["arXiv"]
     authors = []
     for a in meta.iterfind(f"{{{ns}}}authors/{{{ns}}}author"):
-        authors.append(author_from_parts(
-            _t(a, "keyname", ns) or "", _t(a, "forenames", ns) or "", _t(a, "suffix", ns) or "",
-            [x.text or "" for x in a.iterfind(f"{{{ns}}}affiliation")],
-        ))
+        authors.append(
+            author_from_parts(
+                _t(a, "keyname", ns) or "",
+                _t(a, "forenames", ns) or "",
+                _t(a, "suffix", ns) or "",
+                [x.text or "" for x in a.iterfind(f"{{{ns}}}affiliation")],
+            )
+        )
     created = _date(_t(meta, "created", ns))
     return PaperRecord(
         arxiv_id=_t(meta, "id", ns) or "",
@@ -142,8 +147,7 @@ def parse_arxivraw_metadata(meta: etree._Element, fetched_at: datetime | None) -
 _PARSERS = {"arXiv": parse_arxiv_metadata, "arXivRaw": parse_arxivraw_metadata}
 
 
-def parse_list_records(body: bytes, metadata_prefix: str,
-                       fetched_at: datetime | None = None) -> OaiPage:
+def parse_list_records(body: bytes, metadata_prefix: str, fetched_at: datetime | None = None) -> OaiPage:
     """Return one ListRecords page; raises OAIError for an error answer (empty page for noRecordsMatch)."""
     try:
         root = etree.fromstring(body, _PARSER)
@@ -180,12 +184,12 @@ def parse_list_records(body: bytes, metadata_prefix: str,
     token_el = list_el.find(f"{{{OAI}}}resumptionToken")
     token = (token_el.text or "").strip() if token_el is not None else ""
     size = token_el.get("completeListSize") if token_el is not None else None
-    return OaiPage(items=items, resumption_token=token or None,
-                   complete_list_size=int(size) if size and size.isdigit() else None)
+    return OaiPage(
+        items=items, resumption_token=token or None, complete_list_size=int(size) if size and size.isdigit() else None
+    )
 
 
-def list_records(http: Polite, url: str, request: OaiRequest,
-                 resumption_token: str | None = None) -> Iterator[OaiPage]:
+def list_records(http: Polite, url: str, request: OaiRequest, resumption_token: str | None = None) -> Iterator[OaiPage]:
     """Yield every page of a ListRecords request, from a saved token when one is given."""
     token = resumption_token
     restarted = False
@@ -196,7 +200,7 @@ def list_records(http: Polite, url: str, request: OaiRequest,
         if response.status_code != 200:
             raise SourceError(f"OAI-PMH answered HTTP {response.status_code}")
         try:
-            page = parse_list_records(response.content, request.metadata_prefix, utc_naive(datetime.now(UTC)))
+            page = parse_list_records(response.content, request.metadata_prefix, now())
         except BadResumptionToken:
             if token is None or restarts >= MAX_RESTARTS:
                 raise
@@ -209,4 +213,3 @@ def list_records(http: Polite, url: str, request: OaiRequest,
         if not page.resumption_token:
             return
         token = page.resumption_token
-

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
 import orjson
 
-from paperfeed.records import Author, BadRecord, PaperRecord, utc_naive
+from paperfeed.clock import now
+from paperfeed.records import Author, BadRecord, PaperRecord
 
 SOURCE = "sample"
 
@@ -39,12 +40,12 @@ def parse_daily_item(obj: dict, fetched_at: datetime | None = None) -> PaperReco
 def read_daily_items(path: Path | None = None) -> Iterator[PaperRecord | BadRecord]:
     """Yield the records of a daily-papers JSON-lines file (the bundled sample by default)."""
     path = path or sample_path()
-    now = utc_naive(datetime.now(UTC))
+    fetched = now()
     with open(path, "rb") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                yield parse_daily_item(orjson.loads(line), now)
+                yield parse_daily_item(orjson.loads(line), fetched)
             except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
                 yield BadRecord(f"{path.name}:{lineno}", f"{type(exc).__name__}: {exc}")

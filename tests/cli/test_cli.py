@@ -17,18 +17,42 @@ def run(database_url):
 
     def invoke(*args):
         # Embedding is tested in tests/search; here it would only make every command slow.
-        return runner.invoke(main, list(args), env={"PAPERFEED_DATABASE_URL": database_url, "CI": "1",
-                                                    "PAPERFEED_EMBED_AFTER_INGEST": "0"})
+        return runner.invoke(
+            main,
+            list(args),
+            env={"PAPERFEED_DATABASE_URL": database_url, "CI": "1", "PAPERFEED_EMBED_AFTER_INGEST": "0"},
+        )
 
     return invoke
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["ingest"], ["ingest", "arxiv"], ["ingest", "oai"],
-                                     ["ingest", "snapshot"], ["ingest", "hf-daily"], ["serve"], ["stats"], ["index"],
-                                     ["search"],
-                                     ["users"], ["users", "add"], ["digest"], ["digest", "send"],
-                                     ["digest", "preview"], ["digest", "status"], ["digest", "unsubscribe"],
-                                     ["worker"], ["migrate"], ["backup"], ["restore"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["init"],
+        ["ingest"],
+        ["ingest", "arxiv"],
+        ["ingest", "oai"],
+        ["ingest", "snapshot"],
+        ["ingest", "hf-daily"],
+        ["serve"],
+        ["stats"],
+        ["index"],
+        ["search"],
+        ["users"],
+        ["users", "add"],
+        ["digest"],
+        ["digest", "send"],
+        ["digest", "preview"],
+        ["digest", "status"],
+        ["digest", "unsubscribe"],
+        ["worker"],
+        ["migrate"],
+        ["backup"],
+        ["restore"],
+    ],
+)
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
@@ -78,8 +102,9 @@ def test_ingest_errors_are_clear_and_non_zero(run):
 
 
 def test_unsafe_settings_are_refused(database_url):
-    result = CliRunner().invoke(main, ["stats"], env={"PAPERFEED_DATABASE_URL": database_url,
-                                                      "PAPERFEED_ARXIV_INTERVAL": "1"})
+    result = CliRunner().invoke(
+        main, ["stats"], env={"PAPERFEED_DATABASE_URL": database_url, "PAPERFEED_ARXIV_INTERVAL": "1"}
+    )
     assert result.exit_code == 1 and "at least 3" in result.output
 
 
@@ -88,8 +113,12 @@ def test_serve_answers_with_the_sample(run, database_url):
     assert run("init", "--sample").exit_code == 0
     port = free_port()
     env = {**os.environ, "PAPERFEED_DATABASE_URL": database_url}
-    proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperfeed", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:

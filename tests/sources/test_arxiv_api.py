@@ -28,8 +28,10 @@ def test_every_field_of_a_full_entry():
     assert blt.latest_version == 3
     assert blt.title == "Byte Latent Transformers: Patches\n  Scale Better Than Tokens"  # kept as given
     assert "$O(n \\log n)$" in blt.abstract and "$\\alpha < 1$" in blt.abstract
-    assert blt.authors == [Author("Ada Lovelace", ("Analytical Engines Ltd", "University of London")),
-                           Author("Alan Turing")]
+    assert blt.authors == [
+        Author("Ada Lovelace", ("Analytical Engines Ltd", "University of London")),
+        Author("Alan Turing"),
+    ]
     assert blt.categories == ["cs.CL", "cs.LG", "I.2.7"]
     assert blt.primary_category == "cs.CL"
     assert blt.published_at == datetime(2025, 3, 17, 17, 59, 59)
@@ -72,13 +74,25 @@ def test_paging_follows_total_results(polite):
         q = dict(request.url.params)
         seen.append((q["start"], q["max_results"], q["sortBy"], q["sortOrder"]))
         start, size = int(q["start"]), int(q["max_results"])
-        return httpx.Response(200, content=atom_feed(ids[start:start + size], 25, start))
+        return httpx.Response(200, content=atom_feed(ids[start : start + size], 25, start))
 
-    got = _records(query(polite(handler), URL, search_query="cat:cs.LG", max_results=100, page_size=10,
-                         sort_by="submittedDate", sort_order="ascending"))
+    got = _records(
+        query(
+            polite(handler),
+            URL,
+            search_query="cat:cs.LG",
+            max_results=100,
+            page_size=10,
+            sort_by="submittedDate",
+            sort_order="ascending",
+        )
+    )
     assert [r.arxiv_id for r in got] == ids
-    assert seen == [("0", "10", "submittedDate", "ascending"), ("10", "10", "submittedDate", "ascending"),
-                    ("20", "10", "submittedDate", "ascending")]
+    assert seen == [
+        ("0", "10", "submittedDate", "ascending"),
+        ("10", "10", "submittedDate", "ascending"),
+        ("20", "10", "submittedDate", "ascending"),
+    ]
 
 
 def test_a_suspicious_empty_page_is_retried_before_it_is_believed(polite):
@@ -91,7 +105,7 @@ def test_a_suspicious_empty_page_is_retried_before_it_is_believed(polite):
             calls["n"] += 1
             if calls["n"] == 1:
                 return httpx.Response(200, content=atom_feed([], 20, 10))
-        return httpx.Response(200, content=atom_feed(ids[start:start + 10], 20, start))
+        return httpx.Response(200, content=atom_feed(ids[start : start + 10], 20, start))
 
     got = _records(query(polite(handler), URL, search_query="x", max_results=20, page_size=10))
     assert len(got) == 20 and calls["n"] == 2

@@ -10,9 +10,7 @@ def test_commas_and_and():
 
 
 def test_affiliations_in_parentheses_and_nested_groups():
-    authors = parse_author_string(
-        "Francois Delarue (PMA), Frederic Lagoutiere (LJLL) and Ann Smith ((1) MIT, (2) CMU)"
-    )
+    authors = parse_author_string("Francois Delarue (PMA), Frederic Lagoutiere (LJLL) and Ann Smith ((1) MIT, (2) CMU)")
     assert authors == [
         Author("Francois Delarue", ("PMA",)),
         Author("Frederic Lagoutiere", ("LJLL",)),
@@ -27,7 +25,9 @@ def test_hard_wraps_oxford_comma_and_tex_accents_kept():
 
 def test_names_containing_and_are_not_split():
     assert [a.name for a in parse_author_string("Alexander Andersen, Sandra Band")] == [
-        "Alexander Andersen", "Sandra Band"]
+        "Alexander Andersen",
+        "Sandra Band",
+    ]
 
 
 def test_unbalanced_parenthesis_loses_nothing():

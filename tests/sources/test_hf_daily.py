@@ -72,6 +72,18 @@ def test_mirroring_keeps_upvotes_and_days_and_adds_arxiv_metadata(engine, polite
     again = mirror_daily_papers(engine, http, HF, http, "https://export.arxiv.org/api/query", day=date(2026, 4, 6))
     assert again.counts.inserted == 0
     with engine.connect() as conn:
-        kept = conn.execute(sa.select(papers.c.listed_on, papers.c.base_upvotes, papers.c.categories)
-                            .where(papers.c.arxiv_id == "2604.01234")).one()
+        kept = conn.execute(
+            sa.select(papers.c.listed_on, papers.c.base_upvotes, papers.c.categories).where(
+                papers.c.arxiv_id == "2604.01234"
+            )
+        ).one()
     assert kept == (date(2026, 4, 6), 42, ["cs.LG"])
+
+
+def test_an_absurd_upvote_count_is_a_bad_record_not_a_crash():
+    from paperfeed.sources.hf_daily import parse_item
+
+    item = {"paper": {"id": "2504.00001", "title": "T", "publishedAt": "2025-04-01T00:00:00.000Z"}, "upvotes": 10**30}
+    with pytest.raises(ValueError, match="out of range"):
+        parse_item(item, datetime(2026, 4, 7))
+    assert parse_item({**item, "upvotes": 12}, datetime(2026, 4, 7)).base_upvotes == 12

@@ -22,13 +22,20 @@ def test_arxiv_format_every_field():
     bad = [i for i in page.items if isinstance(i, BadRecord)]
     assert [r.arxiv_id for r in records] == ["2604.00001", "math/0309136"]  # the deleted one is skipped
     first = records[0]
-    assert first.authors == [Author("Grace M. Hopper", ("Navy",)), Author("Martin L. King Jr"),
-                             Author("The CMS Collaboration")]
+    assert first.authors == [
+        Author("Grace M. Hopper", ("Navy",)),
+        Author("Martin L. King Jr"),
+        Author("The CMS Collaboration"),
+    ]
     assert first.title == "Compilers for\n  Everyone"
     assert first.categories == ["cs.CL", "cs.PL"] and first.primary_category == "cs.CL"
     assert first.published_at == datetime(2026, 4, 1) and first.updated_at == datetime(2026, 4, 2)
     assert (first.comments, first.report_no, first.journal_ref, first.doi) == (
-        "9 pages", "REP-1", "J. Comp. 1 (2026) 1", "10.1000/oai.1")
+        "9 pages",
+        "REP-1",
+        "J. Comp. 1 (2026) 1",
+        "10.1000/oai.1",
+    )
     assert first.license == "http://creativecommons.org/licenses/by/4.0/"
     assert "$\\lambda$-terms" in first.abstract
     assert records[1].updated_at == datetime(2003, 9, 8)  # no <updated>: one version
@@ -61,8 +68,12 @@ def test_other_errors_are_clear():
 
 def test_request_parameters():
     assert OaiRequest("arXivRaw", "cs:cs:LG", date(2026, 4, 1), date(2026, 4, 2)).params() == {
-        "verb": "ListRecords", "metadataPrefix": "arXivRaw", "set": "cs:cs:LG",
-        "from": "2026-04-01", "until": "2026-04-02"}
+        "verb": "ListRecords",
+        "metadataPrefix": "arXivRaw",
+        "set": "cs:cs:LG",
+        "from": "2026-04-01",
+        "until": "2026-04-02",
+    }
     with pytest.raises(ValueError, match="metadata format"):
         OaiRequest("oai_marc")
 
@@ -77,8 +88,10 @@ def test_resumption_tokens_are_followed(polite):
 
     pages = list(list_records(polite(handler), URL, OaiRequest("arXiv", "cs", date(2026, 4, 1))))
     assert [p.resumption_token for p in pages] == ["tok-page-2", None]
-    assert asked == [{"verb": "ListRecords", "metadataPrefix": "arXiv", "set": "cs", "from": "2026-04-01"},
-                     {"verb": "ListRecords", "resumptionToken": "tok-page-2"}]
+    assert asked == [
+        {"verb": "ListRecords", "metadataPrefix": "arXiv", "set": "cs", "from": "2026-04-01"},
+        {"verb": "ListRecords", "resumptionToken": "tok-page-2"},
+    ]
 
 
 def test_a_refused_token_restarts_from_the_from_date(polite):

@@ -2,10 +2,16 @@ import gzip
 import json
 from datetime import datetime
 
+import orjson
 import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
 
+from paperfeed.cli import main
 from paperfeed.records import Author, BadRecord, PaperRecord
-from paperfeed.sources.snapshot import read_snapshot
+from paperfeed.sources.snapshot import CorruptSnapshot, read_snapshot
+from paperfeed.store.db import make_engine
+from paperfeed.store.schema import papers
 from tests.conftest import FIXTURES, shared_data
 
 MIXED = FIXTURES / "snapshot" / "mixed.jsonl"
@@ -37,7 +43,11 @@ def test_every_field():
     assert first.published_at == datetime(2007, 4, 2, 19, 18, 42)
     assert first.updated_at == datetime(2007, 7, 24, 20, 10, 27)
     assert (first.journal_ref, first.doi, first.report_no, first.comments) == (
-        "Phys.Rev.D76:013009,2007", "10.1103/PhysRevD.76.013009", "ANL-HEP-PR-07-12", "37 pages, 15 figures")
+        "Phys.Rev.D76:013009,2007",
+        "10.1103/PhysRevD.76.013009",
+        "ANL-HEP-PR-07-12",
+        "37 pages, 15 figures",
+    )
     assert first.source == "snapshot"
 
 
@@ -55,16 +65,91 @@ def test_gzip_is_detected_by_content(tmp_path):
 
 
 def test_a_truncated_gzip_keeps_what_came_before(tmp_path):
-    lines = [json.dumps({"id": f"2401.{n:05d}", "title": f"T{n}", "abstract": "x" * 200, "authors": "A",
-                         "categories": "cs.LG",
-                         "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}]})
-             for n in range(2000)]
+    lines = [
+        json.dumps(
+            {
+                "id": f"2401.{n:05d}",
+                "title": f"T{n}",
+                "abstract": "x" * 200,
+                "authors": "A",
+                "categories": "cs.LG",
+                "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
+            }
+        )
+        for n in range(2000)
+    ]
     data = gzip.compress(("\n".join(lines) + "\n").encode())
     cut = tmp_path / "cut.jsonl.gz"
     cut.write_bytes(data[: len(data) // 2])
-    good, bad = _split(read_snapshot(cut))
-    assert 0 < len(good) < 2000
-    assert len(bad) == 1 and "ends early or is corrupt" in bad[0].reason
+    read = []
+    with pytest.raises(CorruptSnapshot, match=r"corrupt after line \d+ \([\d,]+ bytes read\)"):
+        read.extend(read_snapshot(cut))
+    assert 0 < len(read) < 2000 and all(isinstance(r, PaperRecord) for r in read)
+    bitrot = bytearray(data)
+    bitrot[len(data) // 2] ^= 0xFF
+    cut.write_bytes(bytes(bitrot))
+    with pytest.raises(CorruptSnapshot):
+        list(read_snapshot(cut))
+
+
+def test_a_corrupt_gzip_is_a_clear_error_and_a_non_zero_exit(tmp_path, monkeypatch):
+    lines = [
+        orjson.dumps(
+            {
+                "id": f"2401.{n:05d}",
+                "title": f"T{n}",
+                "abstract": "x" * 300,
+                "categories": "cs.LG",
+                "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
+            }
+        )
+        for n in range(3000)
+    ]
+    data = gzip.compress(b"\n".join(lines) + b"\n")
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    monkeypatch.setenv("PAPERFEED_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.setenv("PAPERFEED_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(main, ["ingest", "snapshot", "--no-index", str(cut)])
+    assert result.exit_code == 1 and "is corrupt after line" in result.output and "Traceback" not in result.output
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar()
+    assert 0 < stored < 3000  # what came before the corruption is kept
+
+
+BAD_FIELDS = [
+    {"title": ["list"]},
+    {"abstract": {"a": 1}},
+    {"versions": [{"version": "v99999999999999999999", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}]},
+    {"versions": "v1"},
+    {"versions": [["v1"]]},
+    {"authors_parsed": [[1, 2]]},
+    {"authors_parsed": "Ada"},
+    {"categories": ["cs.LG"]},
+    {"id": {"x": 1}},
+    {"authors": 7},
+    {"versions": [{"version": "v1", "created": "Mon, 1 Jan 9999 00:00:01 GMT"}]},
+    {"versions": [{"version": "v1", "created": "Mon, 1 Jan 1900 00:00:01 GMT"}]},
+    {"update_date": "9999-03-02", "versions": []},
+]
+
+
+@pytest.mark.parametrize("change", BAD_FIELDS, ids=lambda c: next(iter(c)))
+def test_a_bad_value_is_a_bad_record_and_the_rest_goes_in(tmp_path, change):
+    good = {
+        "id": "2401.00001",
+        "title": "T",
+        "abstract": "A",
+        "categories": "cs.LG",
+        "authors": "Ada Lovelace",
+        "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
+    }
+    path = tmp_path / "s.jsonl"
+    path.write_bytes(orjson.dumps({**good, "id": "2401.00002", **change}) + b"\n" + orjson.dumps(good) + b"\n")
+    records, bad = _split(read_snapshot(path))
+    assert [r.arxiv_id for r in records] == ["2401.00001"]
+    assert len(bad) == 1 and bad[0].location == "s.jsonl:1", bad
 
 
 def test_progress_reports_every_byte(tmp_path):
