@@ -80,3 +80,20 @@ def test_settings_refuse_to_be_impolite():
 
 def test_user_agent_names_a_contact():
     assert "mailto:ops@example.org" in Settings(contact_email="ops@example.org").user_agent
+
+
+def test_a_caller_waiting_its_turn_holds_no_lock_others_need():
+    """The limiter sleeps outside its lock: while one caller waits out the interval, others are not blocked."""
+    import threading
+    import time
+
+    limiter = RateLimiter(1.0)
+    limiter.wait()  # the first turn is now
+    waiter = threading.Thread(target=limiter.wait)  # the next one is a second away
+    waiter.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    limiter.defer(0.0)  # needs the lock
+    took = time.monotonic() - started
+    waiter.join()
+    assert took < 0.2, took
