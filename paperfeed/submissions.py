@@ -38,6 +38,8 @@ from paperfeed.store.submissions import (
 log = logging.getLogger(__name__)
 PER_HOUR = 10  # submissions per member per hour: a busy morning, not a flood of arXiv requests
 PER_DAY = 50
+# Set when a request is queued, so this process's fetcher starts at once instead of at its next look.
+QUEUED = threading.Event()
 
 
 class SubmitError(ValueError):
@@ -70,7 +72,9 @@ def request_submission(engine: Engine, raw_id: str, user_id: int, now: datetime)
             or submissions_since(conn, user_id, now - timedelta(days=1)) >= PER_DAY
         ):
             raise SubmitLimited(f"You can submit {PER_HOUR} papers an hour and {PER_DAY} a day. Try again later.")
-        return queue_submission(conn, arxiv_id, user_id, now)
+        queued = queue_submission(conn, arxiv_id, user_id, now)
+    QUEUED.set()
+    return queued
 
 
 @dataclass(slots=True)
@@ -149,10 +153,15 @@ class SubmissionFetcher:
 
     def stop(self) -> None:
         self.stopping.set()
+        QUEUED.set()
         self.thread.join(timeout=5)
 
     def _run(self) -> None:
-        while not self.stopping.wait(self.every):
+        while not self.stopping.is_set():
+            QUEUED.wait(self.every)
+            QUEUED.clear()
+            if self.stopping.is_set():
+                return
             try:
                 fetch_submissions(self.engine, self.arxiv, self.settings)
             except Exception:  # the thread must outlive any one failure; the log says what happened

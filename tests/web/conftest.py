@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -144,6 +145,12 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_site(site):
-    with LiveServer(site) as server:
+def live_site(engine, app_settings, polite):
+    """The sample site served for the browser, fetching submissions in the background as `paperfeed serve` does."""
+    load_sample(engine)
+    with engine.begin() as conn:
+        index_pending(conn)
+        index_keyphrases(conn)
+    app = create_app(replace(app_settings, fetch_submissions=1), arxiv=polite(arxiv_handler))
+    with LiveServer(app) as server:
         yield server

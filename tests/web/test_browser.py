@@ -46,7 +46,8 @@ def test_submit_comment_collect_and_move_between_days(page: Page, live_site):
     page.get_by_role("link", name="Submit", exact=True).click()
     page.get_by_label("arXiv id or URL").fill("https://arxiv.org/abs/2411.00042v1")
     page.get_by_role("button", name="Submit").click()
-    expect(page).to_have_url(re.compile(r"/papers/2411\.00042$"))
+    # Queued at once, fetched in the background: the status page follows it to the paper.
+    expect(page).to_have_url(re.compile(r"/papers/2411\.00042$"), timeout=15_000)
     expect(page.get_by_text("submitted by")).to_be_visible()
 
     page.get_by_label("Add a comment").fill("A **clear** result; code in `repo/`.")
