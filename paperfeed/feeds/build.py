@@ -7,6 +7,7 @@ ETag of the body.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
@@ -14,6 +15,16 @@ from feedgen.feed import FeedGenerator
 
 from paperfeed.records import collapse_whitespace
 from paperfeed.store.models import Paper
+
+# What XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF): dropped where feeds are written,
+# since a title or a search query holding one would otherwise make lxml refuse the whole feed.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """Return text with whitespace collapsed and every character XML cannot carry removed."""
+    return _NOT_XML.sub("", collapse_whitespace(value))
+
 
 FORMATS = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -52,8 +63,8 @@ def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = 
     if fmt == "rss":
         fg.load_extension("dc")  # RSS authors need an email; dc:creator takes a plain name
     fg.id(feed.self_url)
-    fg.title(feed.title)
-    fg.description(feed.description)
+    fg.title(xml_text(feed.title))
+    fg.description(xml_text(feed.description) or " ")
     fg.link(href=feed.page_url, rel="alternate")
     fg.link(href=feed.self_url, rel="self")
     fg.language("en")
@@ -65,7 +76,7 @@ def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = 
         entry = fg.add_entry(order="append")
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(collapse_whitespace(paper.title))
+        entry.title(xml_text(paper.title))
         if fmt == "atom":  # an RSS item has a single link: the paper's page
             entry.link(
                 href=paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}",
@@ -74,13 +85,13 @@ def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = 
                 title="PDF",
             )
         entry.link(href=url, rel="alternate")
-        entry.description(collapse_whitespace(paper.abstract), isSummary=True)
+        entry.description(xml_text(paper.abstract), isSummary=True)
         for name in paper.authors:
-            entry.author({"name": collapse_whitespace(name)})
+            entry.author({"name": xml_text(name) or "?"})
             if fmt == "rss":
-                entry.dc.dc_creator(collapse_whitespace(name))
+                entry.dc.dc_creator(xml_text(name) or "?")
         for category in paper.categories:
-            entry.category(term=category, label=category)
+            entry.category(term=xml_text(category), label=xml_text(category))
         entry.published(published)
         entry.updated(changed)
     return fg.rss_str(pretty=False) if fmt == "rss" else fg.atom_str(pretty=False)

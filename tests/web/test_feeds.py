@@ -7,6 +7,7 @@ import re
 import feedparser
 import pytest
 import sqlalchemy as sa
+from lxml import etree
 
 from paperfeed.store.listings import latest_day
 from paperfeed.store.schema import papers
@@ -111,3 +112,20 @@ def test_the_private_feed_follows_what_the_reader_upvotes(client, engine):
     feed = parsed(client.get(url))
     assert feed.entries and all(category in [t.term for t in e.tags] for e in feed.entries)
     assert client.get(url).headers["cache-control"].startswith("private")
+
+
+@pytest.mark.parametrize("q", ["a\x01b", "a\x00b", "a\x0bb", "a\x1fb", "a\ufffeb", "tokens\x7f"])
+def test_control_characters_in_a_search_never_break_its_feed(client, q):
+    answer = client.get("/feeds/search", params={"q": q})
+    assert answer.status_code == 200
+    etree.fromstring(answer.content)  # well-formed XML
+
+
+def test_a_title_with_a_control_character_leaves_its_category_feed_readable(client, engine):
+    with engine.begin() as conn:
+        arxiv_id, category = conn.execute(sa.select(papers.c.arxiv_id, papers.c.primary_category).limit(1)).one()
+        conn.execute(papers.update().where(papers.c.arxiv_id == arxiv_id).values(title="Bell\x01 \x1b[31m states"))
+    answer = client.get(f"/feeds/categories/{category}")
+    assert answer.status_code == 200
+    titles = [t.text for t in etree.fromstring(answer.content).iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Bell [31m states" in titles
