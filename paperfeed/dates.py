@@ -14,16 +14,27 @@ _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# Years an address may name: wide enough for every paper, narrow enough that the day, week or month before and
+# after it still exist (/week/9999-W52 would otherwise overflow the calendar when its neighbours are linked).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 class DateError(ValueError):
     """A day, week or month that cannot be read; the message says what was expected."""
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError("year out of range")
+    return day
 
 
 def parse_day(value: str) -> date:
     """Return the day of an ISO date such as 2026-04-06."""
     try:
-        return date.fromisoformat(value)
+        return _in_range(date.fromisoformat(value))
     except (ValueError, TypeError) as exc:
-        raise DateError(f"{str(value)[:40]!r} is not a date like 2026-04-06.") from exc
+        raise DateError(f"{str(value)[:40]!r} is not a date like 2026-04-06 (years {FIRST_YEAR}–{LAST_YEAR}).") from exc
 
 
 def parse_week(value: str) -> date:
@@ -32,9 +43,9 @@ def parse_week(value: str) -> date:
     try:
         if not m:
             raise ValueError
-        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        return _in_range(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
     except ValueError as exc:
-        raise DateError(f"{value[:40]!r} is not a week like 2026-W14.") from exc
+        raise DateError(f"{value[:40]!r} is not a week like 2026-W14 (years {FIRST_YEAR}–{LAST_YEAR}).") from exc
 
 
 def parse_month(value: str) -> date:
@@ -43,9 +54,9 @@ def parse_month(value: str) -> date:
     try:
         if not m:
             raise ValueError
-        return date(int(m.group(1)), int(m.group(2)), 1)
+        return _in_range(date(int(m.group(1)), int(m.group(2)), 1))
     except ValueError as exc:
-        raise DateError(f"{value[:40]!r} is not a month like 2026-04.") from exc
+        raise DateError(f"{value[:40]!r} is not a month like 2026-04 (years {FIRST_YEAR}–{LAST_YEAR}).") from exc
 
 
 def week_label(day: date) -> str:

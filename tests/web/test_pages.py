@@ -185,3 +185,21 @@ def test_keywords_are_chips_that_search(client):
     found = client.get(chip.group(1).replace("&amp;", "&"))
     assert found.status_code == 200 and "2504.10335" in found.text
     assert 'class="chip keyword"' in client.get("/?date=2026-04-01").text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/week/9999-W52",
+        "/week/0001-W01",
+        "/month/9999-12",
+        "/month/0001-01",
+        "/?date=9999-12-31",
+        "/api/daily_papers?week=9999-W52",
+        "/api/daily_papers?month=0001-01",
+        "/api/daily_papers?date=0001-01-01",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_a_clear_400(client, url):
+    answer = client.get(url)
+    assert answer.status_code == 400 and "years 1900" in answer.text
