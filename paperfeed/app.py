@@ -31,7 +31,7 @@ from paperfeed.store.db import make_engine
 from paperfeed.submissions import SubmissionFetcher
 from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
-from paperfeed.web.middleware import VisitorCookies
+from paperfeed.web.middleware import BodyLimit, VisitorCookies
 from paperfeed.web.observe import RequestMetrics
 from paperfeed.web.site import make_site, mount_observe, mount_site
 
@@ -156,5 +156,6 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.add_middleware(
         ApiLimits, per_address=settings.api_requests_per_minute, per_token=settings.api_token_requests_per_minute
     )
+    app.add_middleware(BodyLimit)  # before anyone is checked: a huge body is refused unread
     app.add_middleware(RequestMetrics)
     return app

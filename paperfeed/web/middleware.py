@@ -1,9 +1,10 @@
-"""The site's middleware: a signed CSRF cookie for every visitor and the security headers on every answer."""
+"""Middleware: a signed CSRF cookie for every visitor, the security headers on every answer, and the body limit."""
 
 from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.deps import is_api_path
@@ -64,3 +65,66 @@ class VisitorCookies:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+MAX_BODY = 1024 * 1024  # bytes: a form or an API write is a few KB; nothing paperfeed accepts comes near this
+
+
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes with 413, before anything parses them or checks who sent them.
+
+    A declared Content-Length over the limit is refused at once; a body without
+    one (chunked) is counted as it arrives and cut off when it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
+                await self._refuse(scope, send)
+                return
+        seen = 0
+        too_big = False
+
+        async def counted() -> Message:
+            nonlocal seen, too_big
+            if too_big:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    too_big = True  # the application hears the client leave; the answer becomes a 413
+                    return {"type": "http.disconnect"}
+            return message
+
+        refused = False
+
+        async def answer(message: Message) -> None:
+            nonlocal refused
+            if not too_big:
+                await send(message)
+            elif not refused:
+                refused = True
+                await self._refuse(scope, send)
+
+        await self.app(scope, counted, answer)
+        if too_big and not refused:
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        text = f"The request body is larger than {self.limit // 1024} KiB."
+        api = is_api_path(scope["path"])
+        body = orjson.dumps({"error": text}) if api else text.encode()
+        kind = b"application/json" if api else b"text/plain; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        if api:
+            headers.append((b"x-error-message", text.encode()))
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

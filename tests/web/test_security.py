@@ -134,3 +134,18 @@ def test_oversized_and_odd_input_is_refused_cleanly(client):
     assert post(client, "/papers/2604.02459/comments", {"body": "hi", "parent_id": "abc"}).status_code == 400
     assert post(client, "/collections", {"name": "n" * 101}).status_code == 400
     assert post(client, "/signup", {"username": "a" * 200, "password": PASSWORD}).status_code == 400
+
+
+def test_a_huge_body_is_refused_before_anyone_is_checked(client):
+    big = b"x" * (2 * 1024 * 1024)
+    declared = client.post("/api/collections", content=big, headers={"content-type": "application/json"})
+    assert declared.status_code == 413 and "larger than 1024 KiB" in declared.json()["error"]
+    assert client.post("/signin", content=big).status_code == 413
+
+    def chunks():
+        for _ in range(40):
+            yield b"y" * 65536
+
+    streamed = client.post("/api/collections", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    assert client.post("/api/collections", json={"name": "ok"}).status_code == 401  # small bodies go on as before
