@@ -26,6 +26,9 @@ class Verdict:
         return max(1, math.ceil(self.reset))
 
 
+OVERFLOW = "*overflow*"  # the shared window of keys that arrive while the table is full
+
+
 class RateLimiter:
     """At most `limit` hits per key in each window of `seconds`."""
 
@@ -40,17 +43,19 @@ class RateLimiter:
 
     def hit(self, key: str) -> Verdict:
         now = self.clock()
+        if key not in self.windows and len(self.windows) >= self.max_keys:
+            self._forget_old(now)
+            if len(self.windows) >= self.max_keys:
+                # A flood of distinct keys: newcomers share one window, and nobody's live count is forgotten.
+                key = OVERFLOW
         start, count = self.windows.get(key, (now, 0))
         if now - start >= self.seconds:
             start, count = now, 0
         if count >= self.limit:
             return Verdict(False, self.limit, 0, self.seconds - (now - start))
-        if len(self.windows) >= self.max_keys:
-            self._forget_old(now)
         self.windows[key] = (start, count + 1)
         return Verdict(True, self.limit, self.limit - count - 1, self.seconds - (now - start))
 
     def _forget_old(self, now: float) -> None:
+        """Forget windows that have ended (they would start afresh anyway)."""
         self.windows = {k: v for k, v in self.windows.items() if now - v[0] < self.seconds}
-        if len(self.windows) >= self.max_keys:  # a flood of distinct keys: start over rather than grow
-            self.windows.clear()

@@ -16,13 +16,14 @@ from paperfeed.deps import is_api_path
 from paperfeed.limits import RateLimiter, Verdict
 
 
-def _key(scope: Scope) -> tuple[str, bool]:
-    """Return who is asking: their token (hashed: never kept in the clear) or else their address."""
+def _keys(scope: Scope) -> tuple[str | None, str]:
+    """Return who is asking: their token (hashed: never kept in the clear), if any, and their address."""
+    client = scope.get("client")
+    address = "a:" + (client[0] if client else "unknown")
     for name, value in scope["headers"]:
         if name == b"authorization" and value[:7].lower() == b"bearer ":
-            return "t:" + hashlib.sha256(value[7:].strip()).hexdigest()[:32], True
-    client = scope.get("client")
-    return "a:" + (client[0] if client else "unknown"), False
+            return "t:" + hashlib.sha256(value[7:].strip()).hexdigest()[:32], address
+    return None, address
 
 
 def _headers(verdict: Verdict) -> list[tuple[bytes, bytes]]:
@@ -38,13 +39,21 @@ class ApiLimits:
         self.app = app
         self.addresses = RateLimiter(per_address, seconds)
         self.tokens = RateLimiter(per_token, seconds)
+        # Requests with a token count against their address too, at the token's limit: made-up tokens,
+        # one per request, cannot buy more than one token's worth from an address.
+        self.token_addresses = RateLimiter(per_token, seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_api_path(scope["path"]):
             await self.app(scope, receive, send)
             return
-        key, by_token = _key(scope)
-        verdict = (self.tokens if by_token else self.addresses).hit(key)
+        token, address = _keys(scope)
+        if token is None:
+            verdict = self.addresses.hit(address)
+        else:
+            verdict = min(
+                self.tokens.hit(token), self.token_addresses.hit(address), key=lambda v: (v.allowed, v.remaining)
+            )
         if not verdict.allowed:
             message = "Too many requests: wait a little (see Retry-After) and try again."
             await send(
