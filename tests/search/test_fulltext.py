@@ -130,7 +130,7 @@ def test_escaping_of_highlights(engine):
                     authors=[Author("Eve")],
                     categories=["cs.CL"],
                     source="test",
-                    published_at=datetime(2030, 1, 1),
+                    published_at=datetime(2026, 11, 30),
                 )
             ],
             datetime(2026, 1, 1),
@@ -148,7 +148,7 @@ def test_the_index_follows_new_versions_and_reingest(engine):
         authors=[Author("A. Author")],
         categories=["cs.LG"],
         source="test",
-        published_at=datetime(2030, 1, 1),
+        published_at=datetime(2026, 11, 30),
     )
     with engine.begin() as conn:
         upsert_papers(

@@ -91,7 +91,7 @@ def test_new_versions_are_embedded_again(engine, minilm):
         authors=[Author("A. B")],
         categories=["q-bio.PE"],
         source="test",
-        published_at=__import__("datetime").datetime(2030, 1, 1),
+        published_at=__import__("datetime").datetime(2026, 11, 30),
     )
     now = __import__("datetime").datetime(2026, 1, 1)
     with engine.begin() as conn:
@@ -139,7 +139,7 @@ def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embe
         authors=[Author("A. B")],
         categories=["cs.CL"],
         source="test",
-        published_at=__import__("datetime").datetime(2030, 1, 1),
+        published_at=__import__("datetime").datetime(2026, 11, 30),
     )
     with engine.begin() as conn:
         upsert_papers(conn, [PaperRecord(title="Byte models", **record)], __import__("datetime").datetime(2026, 1, 1))

@@ -43,7 +43,7 @@ def test_keywords_follow_new_versions(engine):
         authors=[Author("A. B")],
         categories=["q-bio.PE"],
         source="test",
-        published_at=datetime(2030, 1, 1),
+        published_at=datetime(2026, 11, 30),
     )
     with engine.begin() as conn:
         upsert_papers(

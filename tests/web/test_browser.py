@@ -87,7 +87,7 @@ def test_tex_is_rendered_and_forms_are_labelled(page: Page, live_site, engine):
                     authors=[Author("A. Physicist")],
                     categories=["physics.gen-ph"],
                     source="test",
-                    published_at=datetime(2030, 1, 1),
+                    published_at=datetime(2026, 11, 30),
                 )
             ],
             datetime(2026, 1, 1),

@@ -21,7 +21,7 @@ def _hostile_paper(engine):
                     authors=[Author("<b onmouseover=alert(3)>Mallory</b>")],
                     categories=["cs.CR"],
                     source="test",
-                    published_at=datetime(2030, 1, 1),
+                    published_at=datetime(2026, 11, 30),
                     organization="<i>Evil</i> Corp",
                     comments='code at javascript:alert(4) and https://github.com/x/y"onclick="alert(5)',
                 )
