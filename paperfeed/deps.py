@@ -62,8 +62,11 @@ ComposerDep = Annotated[Composer, Depends(composer_of)]
 
 
 def public_base(request: Request) -> str:
-    """The site's public address for absolute links: PAPERFEED_SITE_URL, else the address asked."""
-    return settings_of(request).site_url.rstrip("/") or str(request.base_url).rstrip("/")
+    """The site's public address for absolute links: PAPERFEED_SITE_URL (http://127.0.0.1:8000 when unset).
+
+    Never the Host a request names: a forged Host would otherwise be written into cached pages and feeds.
+    """
+    return settings_of(request).base_url
 
 
 def is_api_path(path: str) -> bool:

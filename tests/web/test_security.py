@@ -149,3 +149,11 @@ def test_a_huge_body_is_refused_before_anyone_is_checked(client):
     streamed = client.post("/api/collections", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413
     assert client.post("/api/collections", json={"name": "ok"}).status_code == 401  # small bodies go on as before
+
+
+def test_a_forged_host_never_reaches_links_in_pages_feeds_or_markdown(client):
+    forged = {"host": "evil.example"}
+    for url in ("/", "/feeds/daily", "/papers/2604.02459.md"):
+        answer = client.get(url, headers=forged)
+        assert answer.status_code == 200 and "evil.example" not in answer.text, url
+    assert "http://127.0.0.1:8000/" in client.get("/", headers=forged).text
