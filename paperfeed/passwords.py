@@ -27,10 +27,15 @@ def verify_password(hasher: PasswordHasher, password_hash: str, password: str) -
         return False
 
 
-def check_password(password: str) -> str | None:
+def check_password(password: str, username: str = "") -> str | None:
     """Return why a new password is unacceptable, or None."""
     if len(password) < MIN_PASSWORD:
         return f"A password needs at least {MIN_PASSWORD} characters."
     if len(password) > MAX_PASSWORD:
         return f"A password has at most {MAX_PASSWORD} characters."
+    if len(set(password)) == 1:
+        return "A password of one repeated character is guessed at once; choose another."
+    name = username.strip().lower()
+    if name and name in password.lower():
+        return "A password must not contain your username."
     return None

@@ -42,7 +42,7 @@ def add(username: str, admin: bool, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = check_password(password)
+    problem = check_password(password, username)
     if problem:
         raise click.ClickException(problem)
     try:

@@ -80,7 +80,8 @@ def metrics(request: Request) -> Response:
     """Prometheus metrics, for scrapers on this machine or its private network only."""
     try:
         address = ipaddress.ip_address(request.client.host if request.client else "")
-        allowed = address.is_private or address.is_loopback
+        # Link-local addresses (169.254/16, fe80::/10) count as private to ipaddress; they are not our network.
+        allowed = (address.is_private or address.is_loopback) and not address.is_link_local
     except ValueError:
         allowed = False
     if not allowed:

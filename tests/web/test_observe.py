@@ -48,3 +48,8 @@ def test_the_jobs_page_shows_runs_to_admins(client, other_client, engine, app_se
     post(other_client, "/signin", {"username": "boss", "password": PASSWORD})
     page = other_client.get("/admin/jobs").text
     assert "indexed 3 papers" in page and "<td>ok</td>" in page
+
+
+def test_metrics_refuse_link_local_addresses(site):
+    assert TestClient(site, client=("169.254.10.1", 4000)).get("/metrics").status_code == 403
+    assert TestClient(site, client=("10.0.0.5", 4000)).get("/metrics").status_code == 200

@@ -73,7 +73,7 @@ def signup(
     display_name: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    error = check_password(password)
+    error = check_password(password, username)
     user = None
     if error is None:
         password_hash = security_of(request).hash_password(password)

@@ -70,7 +70,7 @@ def change_password(
     if not stored or not security.verify_password(stored, current):
         error = "Your current password is not right."
     else:
-        error = check_password(new)
+        error = check_password(new, user.username)
     if error:
         return _page(request, engine, user, error=error, status_code=400)
     with engine.begin() as conn:
