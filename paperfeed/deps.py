@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Path, Request
 from sqlalchemy.engine import Engine
 
 from paperfeed.mail.compose import Composer
@@ -72,3 +72,10 @@ def public_base(request: Request) -> str:
 def is_api_path(path: str) -> bool:
     """The API's addresses: /api/… and the markdown pages /papers/{id}.md (JSON errors, no cookies)."""
     return path.startswith("/api/") or (path.startswith("/papers/") and path.endswith(".md"))
+
+
+# Row ids as they arrive in paths and forms: refused with a 400 beyond what the store's integer columns hold,
+# never passed on to overflow a query.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+FormRowId = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+import pytest
+
 from paperfeed.records import Author, PaperRecord
 from paperfeed.store.papers import upsert_papers
 from tests.web.conftest import PASSWORD, csrf, post, sign_up
@@ -157,3 +159,27 @@ def test_a_forged_host_never_reaches_links_in_pages_feeds_or_markdown(client):
         answer = client.get(url, headers=forged)
         assert answer.status_code == 200 and "evil.example" not in answer.text, url
     assert "http://127.0.0.1:8000/" in client.get("/", headers=forged).text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/collections/99999999999999999999",
+        "/submissions/99999999999999999999",
+        "/api/papers?cursor=99999999999999999999",
+        "/api/submissions/99999999999999999999",
+    ],
+)
+def test_ids_beyond_what_the_store_holds_are_a_clear_400(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_posted_ids_beyond_what_the_store_holds_are_a_clear_400(client):
+    sign_up(client, "poster")
+    big = "99999999999999999999"
+    for url, data in (
+        (f"/collections/{big}/delete", {}),
+        ("/papers/2604.02459/collect", {"collection_id": big}),
+        ("/papers/2604.02459/comments", {"body": "hi", "parent_id": big}),
+    ):
+        assert post(client, url, data).status_code == 400, url

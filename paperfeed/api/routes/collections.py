@@ -14,7 +14,7 @@ from paperfeed.api.inputs import CollectionIn, ItemIn
 from paperfeed.api.respond import json_response, paper_by_id
 from paperfeed.api.tokens import TokenUser
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep
+from paperfeed.deps import EngineDep, RowId
 from paperfeed.store.collections import (
     Collection,
     add_to_collection,
@@ -28,7 +28,6 @@ from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.users import User
 
 write = APIRouter(tags=WRITE_TAGS, responses=WRITE_ERRORS)
-CollectionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @write.get("/api/collections", response_model=list[models.CollectionOut], summary="Your collections")
@@ -53,7 +52,7 @@ def new_collection(engine: EngineDep, user: TokenUser, body: CollectionIn) -> Re
     response_model=models.CollectionOut,
     summary="Add a paper to one of your collections",
 )
-def collect(engine: EngineDep, user: TokenUser, collection_id: CollectionId, body: ItemIn) -> Response:
+def collect(engine: EngineDep, user: TokenUser, collection_id: RowId, body: ItemIn) -> Response:
     return _change_collection(engine, user, collection_id, body.arxivId, add=True)
 
 
@@ -63,7 +62,7 @@ def collect(engine: EngineDep, user: TokenUser, collection_id: CollectionId, bod
     summary="Take a paper out of one of your collections",
 )
 def uncollect(
-    engine: EngineDep, user: TokenUser, collection_id: CollectionId, arxiv_id: Annotated[str, Path(max_length=80)]
+    engine: EngineDep, user: TokenUser, collection_id: RowId, arxiv_id: Annotated[str, Path(max_length=80)]
 ) -> Response:
     return _change_collection(engine, user, collection_id, arxiv_id, add=False)
 

@@ -14,7 +14,7 @@ from paperfeed.api.respond import items_json, json_response
 from paperfeed.api.shapes import paper_json, stamp
 from paperfeed.clock import now
 from paperfeed.dates import month_last, parse_day, parse_month, parse_week
-from paperfeed.deps import EngineDep
+from paperfeed.deps import MAX_ROW_ID, EngineDep
 from paperfeed.records import is_category
 from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.store.listings import papers_page
@@ -91,9 +91,12 @@ def all_papers(
     until it is null. Papers added meanwhile come at the end of the walk."""
     if category and not is_category(category):
         raise HTTPException(400, f"{category[:40]!r} is not an arXiv category such as cs.CL.")
+    after_id = int(cursor or 0)
+    if after_id > MAX_ROW_ID:
+        raise HTTPException(400, "This cursor does not come from this site: pass back a nextCursor it gave.")
     limit = min(limit, MAX_WALK)
     with engine.connect() as conn:
-        found = papers_after(conn, int(cursor or 0), limit, category=category, first=after, last=before)
+        found = papers_after(conn, after_id, limit, category=category, first=after, last=before)
         words = keyphrases_of(conn, [p.id for p in found])
     out = []
     for paper in found:

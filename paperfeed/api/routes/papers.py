@@ -15,7 +15,7 @@ from paperfeed.api.respond import json_response, paper_by_id
 from paperfeed.api.shapes import paper_info_json, paper_markdown
 from paperfeed.api.tokens import TokenUser
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep, public_base
+from paperfeed.deps import EngineDep, RowId, public_base
 from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.store.papers import get_paper
 from paperfeed.store.submissions import Submission, get_submission
@@ -76,7 +76,7 @@ def submit(engine: EngineDep, user: TokenUser, body: SubmitIn) -> Response:
     response_model=models.SubmissionOut,
     summary="Where a submission stands: queued, fetching, listed or failed",
 )
-def submission_status(engine: EngineDep, submission_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
+def submission_status(engine: EngineDep, submission_id: RowId) -> Response:
     with engine.connect() as conn:
         submission = get_submission(conn, submission_id)
         if submission is None:

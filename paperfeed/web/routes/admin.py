@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep
+from paperfeed.deps import EngineDep, RowId
 from paperfeed.store.claims import decide_claim, pending_claims
 from paperfeed.store.comments import set_comment_hidden
 from paperfeed.store.errors import CommunityError
@@ -28,7 +28,7 @@ def admin_page(request: Request, admin: AdminDep, engine: EngineDep) -> Response
 
 
 @router.post("/admin/claims/{claim_id}", dependencies=[CsrfDep])
-def decide(admin: AdminDep, engine: EngineDep, claim_id: int, decision: Annotated[str, Form()] = "") -> Response:
+def decide(admin: AdminDep, engine: EngineDep, claim_id: RowId, decision: Annotated[str, Form()] = "") -> Response:
     if decision not in ("confirm", "reject"):
         raise HTTPException(400, "Decide confirm or reject.")
     try:
@@ -51,7 +51,7 @@ def hide_paper(admin: AdminDep, engine: EngineDep, arxiv_id: str, hidden: Annota
 def hide_comment(
     admin: AdminDep,
     engine: EngineDep,
-    comment_id: int,
+    comment_id: RowId,
     hidden: Annotated[str, Form()] = "1",
     paper: Annotated[str, Form()] = "",
 ) -> Response:

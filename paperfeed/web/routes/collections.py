@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep
+from paperfeed.deps import EngineDep, FormRowId, RowId
 from paperfeed.store.collections import (
     collection_paper_ids,
     create_collection,
@@ -53,7 +53,7 @@ def new_collection(
 
 
 @router.get("/collections/{collection_id}")
-def collection_page(request: Request, visitor: VisitorDep, engine: EngineDep, collection_id: int) -> Response:
+def collection_page(request: Request, visitor: VisitorDep, engine: EngineDep, collection_id: RowId) -> Response:
     with engine.connect() as conn:
         found = get_collection(conn, collection_id)
         own = found is not None and visitor.user is not None and visitor.user.id == found.user_id
@@ -68,7 +68,7 @@ def collection_page(request: Request, visitor: VisitorDep, engine: EngineDep, co
 def edit(
     user: UserDep,
     engine: EngineDep,
-    collection_id: int,
+    collection_id: RowId,
     name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     public: Annotated[str, Form()] = "",
@@ -82,7 +82,7 @@ def edit(
 
 
 @router.post("/collections/{collection_id}/delete", dependencies=[CsrfDep])
-def delete(user: UserDep, engine: EngineDep, collection_id: int) -> Response:
+def delete(user: UserDep, engine: EngineDep, collection_id: RowId) -> Response:
     try:
         with engine.begin() as conn:
             delete_collection(conn, collection_id, user.id)
@@ -92,7 +92,7 @@ def delete(user: UserDep, engine: EngineDep, collection_id: int) -> Response:
 
 
 @router.post("/collections/{collection_id}/remove", dependencies=[CsrfDep])
-def remove(user: UserDep, engine: EngineDep, collection_id: int, paper_id: Annotated[int, Form()]) -> Response:
+def remove(user: UserDep, engine: EngineDep, collection_id: RowId, paper_id: FormRowId) -> Response:
     try:
         with engine.begin() as conn:
             remove_from_collection(conn, collection_id, user.id, paper_id)

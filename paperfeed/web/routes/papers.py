@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep, vectors_of
+from paperfeed.deps import MAX_ROW_ID, EngineDep, FormRowId, RowId, vectors_of
 from paperfeed.records import InvalidArxivId, parse_arxiv_id
 from paperfeed.search.hybrid import related_papers
 from paperfeed.search.keyphrases import keyphrases_of
@@ -118,7 +118,7 @@ def comment(
     engine: EngineDep,
     arxiv_id: str,
     body: Annotated[str, Form()] = "",
-    parent_id: Annotated[int | None, Form()] = None,
+    parent_id: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
 ) -> Response:
     with engine.begin() as conn:
         paper = find_paper(conn, arxiv_id)
@@ -133,7 +133,7 @@ def comment(
 def comment_edit(
     user: UserDep,
     engine: EngineDep,
-    comment_id: int,
+    comment_id: RowId,
     body: Annotated[str, Form()] = "",
     paper: Annotated[str, Form()] = "",
 ) -> Response:
@@ -146,7 +146,7 @@ def comment_edit(
 
 
 @router.post("/comments/{comment_id}/delete", dependencies=[CsrfDep])
-def comment_delete(user: UserDep, engine: EngineDep, comment_id: int, paper: Annotated[str, Form()] = "") -> Response:
+def comment_delete(user: UserDep, engine: EngineDep, comment_id: RowId, paper: Annotated[str, Form()] = "") -> Response:
     with engine.begin() as conn:
         try:
             delete_comment(conn, comment_id, user.id)
@@ -197,7 +197,7 @@ def claim(user: UserDep, engine: EngineDep, arxiv_id: str, author: Annotated[str
 
 
 @router.post("/papers/{arxiv_id:path}/collect", dependencies=[CsrfDep])
-def collect(user: UserDep, engine: EngineDep, arxiv_id: str, collection_id: Annotated[int, Form()]) -> Response:
+def collect(user: UserDep, engine: EngineDep, arxiv_id: str, collection_id: FormRowId) -> Response:
     with engine.begin() as conn:
         paper = find_paper(conn, arxiv_id)
         try:

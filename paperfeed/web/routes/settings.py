@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep, composer_of, public_base
+from paperfeed.deps import EngineDep, RowId, composer_of, public_base
 from paperfeed.passwords import check_password
 from paperfeed.store.api_tokens import create_token, revoke_token, user_tokens
 from paperfeed.store.subscriptions import Preferences, subscriptions_of_user
@@ -101,7 +101,7 @@ def new_token(
 
 
 @router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfDep])
-def revoke(user: UserDep, engine: EngineDep, token_id: int) -> Response:
+def revoke(user: UserDep, engine: EngineDep, token_id: RowId) -> Response:
     with engine.begin() as conn:
         revoke_token(conn, user.id, token_id, now())
     return redirect("/settings?done=revoked")

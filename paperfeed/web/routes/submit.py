@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from paperfeed.clock import now
-from paperfeed.deps import EngineDep
+from paperfeed.deps import EngineDep, RowId
 from paperfeed.store.submissions import get_submission
 from paperfeed.submissions import SubmitError, SubmitLimited, request_submission
 from paperfeed.web.deps import CsrfDep, UserDep, redirect, render
@@ -37,9 +37,7 @@ def submit(
 
 
 @router.get("/submissions/{submission_id}")
-def submission_page(
-    request: Request, engine: EngineDep, submission_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> Response:
+def submission_page(request: Request, engine: EngineDep, submission_id: RowId) -> Response:
     """Where a submission stands: queued, fetching, listed (then the paper), or failed and why."""
     with engine.connect() as conn:
         submission = get_submission(conn, submission_id)
