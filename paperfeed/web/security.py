@@ -29,6 +29,7 @@ class Security:
     hasher: PasswordHasher
     session_signer: Signer
     csrf_signer: Signer
+    notice_signer: Signer  # messages the site puts in a redirect's address (?error=…)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Security:
@@ -37,6 +38,7 @@ class Security:
             hasher=password_hasher(settings),
             session_signer=Signer(secret, salt="paperfeed-session"),
             csrf_signer=Signer(secret, salt="paperfeed-csrf"),
+            notice_signer=Signer(secret, salt="paperfeed-notice"),
         )
 
     def hash_password(self, password: str) -> str:
@@ -69,6 +71,19 @@ class Security:
         except BadSignature:
             return False
         return True
+
+    def sign_notice(self, message: str) -> str:
+        """Return a message signed for an address, so that a page shows only what the site itself said."""
+        return self.notice_signer.sign(message[:300]).decode()
+
+    def read_notice(self, signed: str) -> str:
+        """Return the message a signed notice carries; anything else (a forged ?error=…) shows nothing."""
+        if not signed or len(signed) > 1000:
+            return ""
+        try:
+            return self.notice_signer.unsign(signed).decode()
+        except BadSignature:
+            return ""
 
 
 def csrf_matches(cookie: str | None, submitted: str | None) -> bool:

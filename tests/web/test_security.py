@@ -183,3 +183,16 @@ def test_posted_ids_beyond_what_the_store_holds_are_a_clear_400(client):
         ("/papers/2604.02459/comments", {"body": "hi", "parent_id": big}),
     ):
         assert post(client, url, data).status_code == 400, url
+
+
+def test_a_paper_page_shows_only_messages_the_site_itself_signed(client):
+    forged = client.get("/papers/2604.02459?error=Your+account+is+locked.+Mail+your+password+to+x@evil.test")
+    assert "Your account is locked" not in forged.text
+    sign_up(client, "claimer")
+    back = post(client, "/papers/2604.02459/claim", {"author": "Nobody At All"})
+    assert "Pick one of the paper" in client.get(back.headers["location"]).text
+
+
+def test_the_settings_page_is_never_stored_by_a_cache(client):
+    sign_up(client, "private")
+    assert client.get("/settings").headers["cache-control"] == "no-store"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
@@ -27,6 +28,7 @@ from paperfeed.web.deps import (
     redirect,
     referer_path,
     render,
+    security_of,
     sign_in_url,
     wants_json,
 )
@@ -82,7 +84,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
             "collections": user_collections(conn, user.id) if user else [],
             "claim": next((c for c in user_claims(conn, user.id) if c.paper_id == paper.id), None) if user else None,
             "can_edit_links": can_edit_links(conn, paper, visitor),
-            "error": error[:300],
+            "error": security_of(request).read_notice(error),
             "related": related_papers(conn, vectors, paper.id, RELATED),
             "keywords": keyphrases_of(conn, [paper.id]).get(paper.id, []),
         }
@@ -106,14 +108,14 @@ def vote(
     return redirect(back)
 
 
-def _back_with_error(paper: Paper, message: str) -> Response:
-    from urllib.parse import quote
-
-    return redirect(f"{paper_url(paper)}?error={quote(message)}#comments")
+def _back_with_error(request: Request, paper: Paper, message: str) -> Response:
+    """Go back to the paper with a message; it is signed, so a link someone crafts cannot put words there."""
+    return redirect(f"{paper_url(paper)}?error={quote(security_of(request).sign_notice(message))}#comments")
 
 
 @router.post("/papers/{arxiv_id:path}/comments", dependencies=[CsrfDep])
 def comment(
+    request: Request,
     user: UserDep,
     engine: EngineDep,
     arxiv_id: str,
@@ -125,7 +127,7 @@ def comment(
         try:
             comment_id = add_comment(conn, paper.id, user.id, body, now(), parent_id)
         except CommunityError as exc:
-            return _back_with_error(paper, str(exc))
+            return _back_with_error(request, paper, str(exc))
     return redirect(f"{paper_url(paper)}#comment-{comment_id}")
 
 
@@ -181,27 +183,29 @@ def links(
         try:
             set_paper_links(conn, paper.id, _clean_url(code_url), _clean_url(project_url))
         except CommunityError as exc:
-            return _back_with_error(paper, str(exc))
+            return _back_with_error(request, paper, str(exc))
     return redirect(paper_url(paper))
 
 
 @router.post("/papers/{arxiv_id:path}/claim", dependencies=[CsrfDep])
-def claim(user: UserDep, engine: EngineDep, arxiv_id: str, author: Annotated[str, Form()] = "") -> Response:
+def claim(
+    request: Request, user: UserDep, engine: EngineDep, arxiv_id: str, author: Annotated[str, Form()] = ""
+) -> Response:
     with engine.begin() as conn:
         paper = find_paper(conn, arxiv_id)
         try:
             claim_authorship(conn, user.id, paper.id, author, now())
         except CommunityError as exc:
-            return _back_with_error(paper, str(exc))
+            return _back_with_error(request, paper, str(exc))
     return redirect(paper_url(paper))
 
 
 @router.post("/papers/{arxiv_id:path}/collect", dependencies=[CsrfDep])
-def collect(user: UserDep, engine: EngineDep, arxiv_id: str, collection_id: FormRowId) -> Response:
+def collect(request: Request, user: UserDep, engine: EngineDep, arxiv_id: str, collection_id: FormRowId) -> Response:
     with engine.begin() as conn:
         paper = find_paper(conn, arxiv_id)
         try:
             add_to_collection(conn, collection_id, user.id, paper.id, now())
         except CommunityError as exc:
-            return _back_with_error(paper, str(exc))
+            return _back_with_error(request, paper, str(exc))
     return redirect(f"/collections/{collection_id}")

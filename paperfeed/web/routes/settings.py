@@ -46,6 +46,8 @@ def _page(
             "new_token": new_token,
         },
         status_code=status_code,
+        # It shows a new API token and the private feed's address: no cache, shared or the browser's, keeps it.
+        headers={"Cache-Control": "no-store"},
     )
 
 
