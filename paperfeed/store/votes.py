@@ -15,30 +15,52 @@ from paperfeed.store.db import upsert
 from paperfeed.store.schema import papers, votes
 
 
-def toggle_vote(conn: Connection, user_id: int, paper_id: int, now: datetime) -> tuple[bool, int]:
-    """Add the user's vote or take it back; return (voted now, the paper's total votes)."""
-    # RETURNING says whether the row went in (rowcount is not reliable for ON CONFLICT on every driver).
-    added = (
-        conn.execute(
-            upsert(conn, votes)
-            .values(user_id=user_id, paper_id=paper_id, created_at=now)
-            .on_conflict_do_nothing()
-            .returning(votes.c.user_id)
-        ).first()
-        is not None
-    )
-    if added:
-        delta = 1
+def set_vote(conn: Connection, user_id: int, paper_id: int, want: bool, now: datetime) -> tuple[bool, int]:
+    """Make the user's vote on a paper be `want`; return (voted, the paper's total votes).
+
+    Idempotent, and safe under concurrency: the insert or delete decides by itself whether anything
+    changed (RETURNING says so: rowcount is not reliable for ON CONFLICT on every driver), and the
+    counter moves only when a row really went in or out.
+    """
+    if want:
+        changed = (
+            conn.execute(
+                upsert(conn, votes)
+                .values(user_id=user_id, paper_id=paper_id, created_at=now)
+                .on_conflict_do_nothing()
+                .returning(votes.c.user_id)
+            ).first()
+            is not None
+        )
     else:
-        conn.execute(votes.delete().where(votes.c.user_id == user_id, votes.c.paper_id == paper_id))
-        delta = -1
-    total = conn.execute(
-        papers.update()
-        .where(papers.c.id == paper_id)
-        .values(vote_count=papers.c.vote_count + delta)
-        .returning(papers.c.base_upvotes + papers.c.vote_count)
-    ).scalar_one()
-    return bool(added), int(total)
+        changed = (
+            conn.execute(
+                votes.delete()
+                .where(votes.c.user_id == user_id, votes.c.paper_id == paper_id)
+                .returning(votes.c.user_id)
+            ).first()
+            is not None
+        )
+    total = papers.c.base_upvotes + papers.c.vote_count
+    if changed:
+        delta = 1 if want else -1
+        counted = conn.execute(
+            papers.update()
+            .where(papers.c.id == paper_id)
+            .values(vote_count=papers.c.vote_count + delta)
+            .returning(total)
+        ).scalar_one()
+    else:
+        counted = conn.execute(sa.select(total).where(papers.c.id == paper_id)).scalar_one()
+    return want, int(counted)
+
+
+def toggle_vote(conn: Connection, user_id: int, paper_id: int, now: datetime) -> tuple[bool, int]:
+    """Add the user's vote or take it back (the site's button); return (voted now, the paper's total votes)."""
+    voted = conn.execute(
+        sa.select(votes.c.user_id).where(votes.c.user_id == user_id, votes.c.paper_id == paper_id)
+    ).first()
+    return set_vote(conn, user_id, paper_id, voted is None, now)
 
 
 def voted_papers(conn: Connection, user_id: int, paper_ids: list[int]) -> set[int]:

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from paperfeed.app import create_app
+from paperfeed.store.papers import get_paper
 from paperfeed.store.schema import papers, votes
 from tests.api.conftest import new_token
-from tests.web.conftest import arxiv_handler, fetch_queued, post
+from tests.web.conftest import arxiv_handler, fetch_queued, post, sign_up
 
 
 def json_error(response, status: int, text: str) -> None:
@@ -189,3 +190,17 @@ def test_anonymous_reads_are_cached_briefly_and_token_reads_never(used_site, cli
     assert other_client.get("/api/collections", headers=auth).headers.get("x-cache") is None
     assert other_client.get("/api/collections", headers=auth).headers.get("x-cache") is None
     assert other_client.get("/api/daily_papers?limit=3", headers=auth).headers.get("x-cache") is None
+
+
+def test_the_api_upvote_answers_the_count_the_paper_then_shows(client, other_client, engine):
+    sign_up(other_client, "counter")
+    auth = {"Authorization": f"Bearer {new_token(other_client)}"}
+    before = client.get("/api/papers/2604.02459").json()["upvotes"]
+    for _ in range(2):  # idempotent: the second call changes nothing
+        answer = other_client.post("/api/papers/2604.02459/upvote", headers=auth).json()
+        assert answer == {"id": "2604.02459", "upvoted": True, "upvotes": before + 1}
+    with engine.connect() as conn:
+        assert get_paper(conn, "2604.02459").upvotes == before + 1
+    for _ in range(2):
+        answer = other_client.delete("/api/papers/2604.02459/upvote", headers=auth).json()
+        assert answer == {"id": "2604.02459", "upvoted": False, "upvotes": before}

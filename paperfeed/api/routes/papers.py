@@ -20,7 +20,7 @@ from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.store.papers import get_paper
 from paperfeed.store.submissions import Submission, get_submission
 from paperfeed.store.users import User
-from paperfeed.store.votes import toggle_vote, voted_papers
+from paperfeed.store.votes import set_vote
 from paperfeed.submissions import SubmitError, SubmitLimited, request_submission
 
 router = APIRouter(tags=READ_TAGS, responses=ERRORS)
@@ -108,9 +108,5 @@ def unvote(engine: EngineDep, user: TokenUser, arxiv_id: Annotated[str, Path(max
 def _vote(engine: Engine, user: User, arxiv_id: str, want: bool) -> Response:
     with engine.begin() as conn:
         paper = paper_by_id(conn, arxiv_id)
-        voted = bool(voted_papers(conn, user.id, [paper.id]))
-        total = paper.upvotes
-        if voted != want:
-            voted, counted = toggle_vote(conn, user.id, paper.id, now())
-            total = paper.base_upvotes + counted
+        voted, total = set_vote(conn, user.id, paper.id, want, now())
     return json_response({"id": paper.arxiv_id, "upvoted": voted, "upvotes": total})
