@@ -21,10 +21,10 @@ from email.utils import format_datetime, formataddr
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from paperfeed.mail.tokens import make_token
+from paperfeed.mail.tokens import make_confirm_token, make_token
 from paperfeed.settings import Settings, signing_secret
 from paperfeed.store.models import Paper
-from paperfeed.store.subscriptions import Subscription
+from paperfeed.store.subscriptions import Subscription, Wanted
 from paperfeed.text import install_filters, summary
 
 ABSTRACT_CHARS = 400
@@ -64,7 +64,6 @@ class Links:
 
     unsubscribe: str
     manage: str
-    confirm: str
 
 
 @dataclass
@@ -93,7 +92,6 @@ class Composer:
         return Links(
             link("/unsubscribe", "unsubscribe"),
             link("/subscriptions/manage", "manage"),
-            link("/subscribe/confirm", "confirm"),
         )
 
     def paper_block(self, paper: Paper) -> tuple[str, Markup]:
@@ -134,17 +132,18 @@ class Composer:
         html = _env.get_template("digest.html").render(ctx, blocks=[h for _, h in blocks])
         return self._message(sub.email, subject, text, html, key, links)
 
-    def notice(self, sub: Subscription, kind: str, key: str) -> bytes:
-        """Return the confirmation mail ("confirm") or the already-subscribed note ("manage")."""
+    def notice(self, sub: Subscription, kind: str, key: str, wanted: Wanted) -> bytes:
+        """Return the confirmation mail ("confirm", whose link carries `wanted`) or the already-subscribed note."""
         links = self.links(sub)
         site = self.settings.site_name
         if kind == "confirm":
             subject = f"Confirm your {site} digest"
             lead = (
-                f"Someone (we hope you) asked for a {sub.prefs.frequency} {site} digest at this address. "
+                f"Someone (we hope you) asked for a {wanted.prefs.frequency} {site} digest at this address. "
                 "Nothing will be sent until you confirm. If it was not you, ignore this mail."
             )
-            action, url = "Confirm the subscription", links.confirm
+            token = make_confirm_token(self.secret, sub.id, sub.email, wanted)
+            action, url = "Confirm the subscription", f"{self.base}/subscribe/confirm?token={token}"
         else:
             subject = f"Your {site} digest"
             lead = (

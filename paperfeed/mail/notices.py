@@ -8,16 +8,14 @@ from sqlalchemy.engine import Connection
 
 from paperfeed.mail.compose import Composer
 from paperfeed.store.outbox import enqueue
-from paperfeed.store.subscriptions import Preferences, subscribe
+from paperfeed.store.subscriptions import Wanted, subscribe
 
 
-def request_subscription(
-    conn: Connection, composer: Composer, email: str, prefs: Preferences, user_id: int | None, now: datetime
-) -> str | None:
+def request_subscription(conn: Connection, composer: Composer, email: str, wanted: Wanted, now: datetime) -> str | None:
     """Record the request and queue its mail; return the outbox key, or None when no mail is due."""
-    sub, kind = subscribe(conn, email, prefs, user_id, now)
+    sub, kind = subscribe(conn, email, wanted, now)
     if kind is None:
         return None
     key = f"{kind}:{sub.id}:{now:%Y%m%dT%H%M%S.%f}"
-    enqueue(conn, key, sub.email, composer.notice(sub, kind, key), sub.id, now)
+    enqueue(conn, key, sub.email, composer.notice(sub, kind, key, wanted), sub.id, now)
     return key

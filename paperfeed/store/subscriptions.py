@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from paperfeed.records import is_category
 from paperfeed.store.db import upsert
-from paperfeed.store.schema import digest_papers, subscriptions
+from paperfeed.store.schema import digest_papers, subscriptions, users
 
 FREQUENCIES = ("daily", "weekly")
 TOPICS = ("trending", "categories", "foryou")
@@ -41,6 +41,14 @@ class Preferences:
     count: int = DEFAULT_COUNT
     hour: int = DEFAULT_HOUR  # the local hour from which a digest is due
     timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What one subscribe request asked for: carried in its confirmation link, applied only when it is followed."""
+
+    prefs: Preferences
+    user_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +124,40 @@ def subscriptions_of_user(conn: Connection, user_id: int) -> list[Subscription]:
     return [_subscription(r) for r in rows]
 
 
-def subscribe(
-    conn: Connection, email: str, prefs: Preferences, user_id: int | None, now: datetime
-) -> tuple[Subscription, str | None]:
+def subscribe(conn: Connection, email: str, wanted: Wanted, now: datetime) -> tuple[Subscription, str | None]:
     """Record a request to subscribe; return the subscription and which mail to send, if any.
 
-    The mail is "confirm" for a new or lapsed subscription (its preferences
-    are replaced: nothing is sent to it until the link is followed), "manage"
-    for one already active (whose preferences a stranger must not change),
-    and None when such a mail went out less than RESEND_AFTER ago.
+    The request changes nothing a stranger could use: a new address gets a
+    pending row holding the request, and an existing one keeps its preferences
+    and owner. What was asked for travels in the confirmation link (see
+    `confirm`), so only the one who reads that address's mail decides it. The mail is "confirm" for a
+    new or lapsed subscription, "manage" for one already active, and None
+    when such a mail went out less than RESEND_AFTER ago.
     """
-    values = {
+    existing = subscription_by_email(conn, email)
+    if existing is None:
+        conn.execute(
+            upsert(conn, subscriptions)
+            .values(email=email, user_id=wanted.user_id, created_at=now, **_columns(wanted.prefs))
+            .on_conflict_do_nothing(index_elements=["email"])
+        )
+        existing = subscription_by_email(conn, email)
+        assert existing is not None
+    mail = "manage" if existing.active else "confirm"
+    # One statement claims the mail, so two requests at once send it once.
+    claimed = conn.execute(
+        subscriptions.update()
+        .where(
+            subscriptions.c.id == existing.id,
+            sa.or_(subscriptions.c.confirm_sent_at.is_(None), subscriptions.c.confirm_sent_at <= now - RESEND_AFTER),
+        )
+        .values(confirm_sent_at=now)
+    ).rowcount
+    return existing, mail if claimed else None
+
+
+def _columns(prefs: Preferences) -> dict[str, object]:
+    return {
         "frequency": prefs.frequency,
         "topic": prefs.topic,
         "categories": list(prefs.categories),
@@ -134,45 +165,32 @@ def subscribe(
         "send_hour": prefs.hour,
         "timezone": prefs.timezone,
     }
-    existing = subscription_by_email(conn, email)
-    if existing is None:
-        conn.execute(
-            upsert(conn, subscriptions)
-            .values(email=email, user_id=user_id, created_at=now, **values)
-            .on_conflict_do_nothing(index_elements=["email"])
-        )
-        existing = subscription_by_email(conn, email)
-        assert existing is not None
-        mail = "confirm"
-    elif existing.active:
-        mail = "manage"
-    else:
-        changes = {**values, "confirmed_at": None, "unsubscribed_at": None}
-        if user_id is not None:
-            changes["user_id"] = user_id
-        conn.execute(subscriptions.update().where(subscriptions.c.id == existing.id).values(**changes))
-        mail = "confirm"
-    last = conn.execute(sa.select(subscriptions.c.confirm_sent_at).where(subscriptions.c.id == existing.id)).scalar()
-    if last is not None and now - last < RESEND_AFTER:
-        return existing, None
-    conn.execute(subscriptions.update().where(subscriptions.c.id == existing.id).values(confirm_sent_at=now))
-    return get_subscription(conn, existing.id) or existing, mail
 
 
 def _matching(subscription_id: int, email: str) -> list:
     return [subscriptions.c.id == subscription_id, subscriptions.c.email == email]
 
 
-def confirm(conn: Connection, subscription_id: int, email: str, now: datetime) -> Subscription | None:
-    """Confirm a subscription (idempotent); None when the token's subscription no longer exists."""
+def confirm(conn: Connection, subscription_id: int, email: str, wanted: Wanted, now: datetime) -> Subscription | None:
+    """Confirm a subscription with what its link asked for; None when it no longer exists.
+
+    An active subscription is left as it is (following an old link twice changes nothing); a
+    pending or lapsed one takes the link's preferences and owner, if that account still exists.
+    """
     sub = get_subscription(conn, subscription_id)
     if sub is None or sub.email != email:
         return None
     if not sub.active:
+        owner = wanted.user_id
+        if owner is not None and conn.execute(sa.select(users.c.id).where(users.c.id == owner)).first() is None:
+            owner = None
+        prefs = wanted.prefs if owner is not None or wanted.prefs.topic != "foryou" else Preferences()
         conn.execute(
             subscriptions.update()
             .where(*_matching(subscription_id, email))
-            .values(confirmed_at=now, unsubscribed_at=None, stopped_at=None, bounces=0)
+            .values(
+                confirmed_at=now, unsubscribed_at=None, stopped_at=None, bounces=0, user_id=owner, **_columns(prefs)
+            )
         )
     return get_subscription(conn, subscription_id)
 
@@ -188,18 +206,7 @@ def unsubscribe(conn: Connection, subscription_id: int, email: str, now: datetim
 
 
 def update_preferences(conn: Connection, subscription_id: int, email: str, prefs: Preferences) -> bool:
-    result = conn.execute(
-        subscriptions.update()
-        .where(*_matching(subscription_id, email))
-        .values(
-            frequency=prefs.frequency,
-            topic=prefs.topic,
-            categories=list(prefs.categories),
-            count=prefs.count,
-            send_hour=prefs.hour,
-            timezone=prefs.timezone,
-        )
-    )
+    result = conn.execute(subscriptions.update().where(*_matching(subscription_id, email)).values(**_columns(prefs)))
     return result.rowcount == 1
 
 

@@ -72,6 +72,11 @@ def create_user(
     return User(user_id, name, display, is_admin)
 
 
+def get_user(conn: Connection, user_id: int) -> User | None:
+    row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+    return _user(row) if row else None
+
+
 def user_by_name(conn: Connection, username: str) -> User | None:
     row = conn.execute(sa.select(users).where(users.c.username == username.strip().lower())).first()
     return _user(row) if row else None

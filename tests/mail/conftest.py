@@ -10,7 +10,7 @@ from paperfeed.ingest import load_sample
 from paperfeed.mail.compose import Composer
 from paperfeed.settings import Settings
 from paperfeed.store.schema import papers
-from paperfeed.store.subscriptions import Preferences, Subscription, confirm, subscribe
+from paperfeed.store.subscriptions import Preferences, Subscription, Wanted, confirm, subscribe
 
 
 @pytest.fixture
@@ -61,7 +61,8 @@ def spread_recent(engine) -> None:
 
 def subscriber(engine, email: str, prefs: Preferences | None = None, confirmed: bool = True) -> Subscription:
     with engine.begin() as conn:
-        sub, _ = subscribe(conn, email, prefs or Preferences(), None, NOW - timedelta(hours=1))
+        wanted = Wanted(prefs or Preferences())
+        sub, _ = subscribe(conn, email, wanted, NOW - timedelta(hours=1))
         if confirmed:
-            sub = confirm(conn, sub.id, sub.email, NOW - timedelta(hours=1))
+            sub = confirm(conn, sub.id, sub.email, wanted, NOW - timedelta(hours=1))
     return sub

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from paperfeed.mail.compose import Composer, mime_alternative
 from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.schema import papers
-from paperfeed.store.subscriptions import Preferences, Subscription
+from paperfeed.store.subscriptions import Preferences, Subscription, Wanted
 from tests.mail.conftest import NOW
 
 SUB = Subscription(3, "ada@example.org", None, Preferences(), NOW, None, None, 0)
+WANTED = Wanted(Preferences())
 
 
 def parse(raw: bytes):
@@ -44,7 +45,7 @@ def test_no_header_can_be_injected(value):
 def test_a_site_name_with_a_line_break_cannot_reach_a_header(mail_settings):
     composer = Composer.from_settings(dataclasses.replace(mail_settings, site_name="Lab\r\nBcc: eve@example.org"))
     with pytest.raises(ValueError, match="line break"):
-        composer.notice(SUB, "confirm", "confirm:3:x")
+        composer.notice(SUB, "confirm", "confirm:3:x", WANTED)
 
 
 def test_paper_text_is_escaped_in_html_and_kept_in_text(recent, composer):
@@ -65,8 +66,8 @@ def test_paper_text_is_escaped_in_html_and_kept_in_text(recent, composer):
 
 
 def test_the_message_id_follows_the_idempotency_key(composer):
-    one = parse(composer.notice(SUB, "confirm", "confirm:3:a"))
-    again = parse(composer.notice(SUB, "confirm", "confirm:3:a"))
-    other = parse(composer.notice(SUB, "confirm", "confirm:3:b"))
+    one = parse(composer.notice(SUB, "confirm", "confirm:3:a", WANTED))
+    again = parse(composer.notice(SUB, "confirm", "confirm:3:a", WANTED))
+    other = parse(composer.notice(SUB, "confirm", "confirm:3:b", WANTED))
     assert one["Message-ID"] == again["Message-ID"] != other["Message-ID"]
     assert one["Message-ID"].endswith("@papers.example.org>")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import queue_digests
-from paperfeed.store.subscriptions import Preferences, confirm, subscribe
+from paperfeed.store.subscriptions import Preferences, Wanted, confirm, subscribe
 from paperfeed.store.votes import toggle_vote
 from tests.recommend import conftest as rc
 from tests.recommend.conftest import NOW, topic_of
@@ -19,8 +19,9 @@ def test_picked_for_you_digests_carry_the_readers_picks_once(engine, corpus, rea
     with engine.begin() as conn:
         for i in range(5):
             toggle_vote(conn, reader.id, corpus[f"2604.1{i:04d}"], NOW)
-        sub, _ = subscribe(conn, "reader@example.org", Preferences(topic="foryou", count=5), reader.id, NOW)
-        confirm(conn, sub.id, sub.email, NOW)
+        wanted = Wanted(Preferences(topic="foryou", count=5), reader.id)
+        sub, _ = subscribe(conn, "reader@example.org", wanted, NOW)
+        confirm(conn, sub.id, sub.email, wanted, NOW)
     for day in range(2):
         when = NOW.replace(hour=9) + timedelta(days=day)
         queue_digests(engine, composer, when)

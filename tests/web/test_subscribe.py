@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
+from paperfeed import clock
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.digest import queue_digests
-from paperfeed.mail.tokens import make_token
+from paperfeed.mail.tokens import make_confirm_token, make_token
 from paperfeed.store.schema import outbox, subscriptions
+from paperfeed.store.subscriptions import Preferences, Wanted
 from tests.mail.conftest import NOW, spread_recent
 from tests.web.conftest import csrf, post, sign_up
 
@@ -36,6 +38,13 @@ def link(message, path: str) -> str:
     url = re.search(rf"https://papers\.example\.org{re.escape(path)}\?token=[\w.-]+", text).group(0)
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}"
+
+
+def signed(secret: str, purpose: str, sub_id: int, email: str) -> str:
+    """Return a mail link's token as the site signs it (a confirm token carries a request)."""
+    if purpose == "confirm":
+        return make_confirm_token(secret, sub_id, email, Wanted(Preferences()))
+    return make_token(secret, purpose, sub_id, email)
 
 
 def outbox_count(engine) -> int:
@@ -170,13 +179,13 @@ def test_forged_expired_and_misdirected_tokens_are_refused(site, client, engine,
         sub_id = conn.execute(sa.select(subscriptions.c.id)).scalar()
     secret = site.state.services.composer.secret
     purpose = {"/subscribe/confirm": "confirm", "/unsubscribe": "unsubscribe", "/subscriptions/manage": "manage"}
-    wrong_purpose = make_token(
+    wrong_purpose = signed(
         secret, "manage" if path != "/subscriptions/manage" else "confirm", sub_id, "ada@example.org"
     )
     for token, why in [
-        (make_token("another-secret-" + "z" * 30, purpose[path], sub_id, "ada@example.org"), "not valid"),
-        (make_token(secret, purpose[path], sub_id, "eve@example.org"), "no longer exists"),
-        (make_token(secret, purpose[path], sub_id + 1, "ada@example.org"), "no longer exists"),
+        (signed("another-secret-" + "z" * 30, purpose[path], sub_id, "ada@example.org"), "not valid"),
+        (signed(secret, purpose[path], sub_id, "eve@example.org"), "no longer exists"),
+        (signed(secret, purpose[path], sub_id + 1, "ada@example.org"), "no longer exists"),
         (wrong_purpose, "not valid"),
         ("", "incomplete"),
     ]:
@@ -184,7 +193,7 @@ def test_forged_expired_and_misdirected_tokens_are_refused(site, client, engine,
         assert answer.status_code == 400 and why in answer.text, (token, answer.text[:300])
     from paperfeed.mail import tokens
 
-    good = make_token(secret, purpose[path], sub_id, "ada@example.org")
+    good = signed(secret, purpose[path], sub_id, "ada@example.org")
     monkeypatch.setitem(tokens.LIFETIMES, purpose[path], -1)
     assert "expired" in client.get(path, params={"token": good}).text
     assert client.post("/unsubscribe", params={"token": good}).status_code == 400
@@ -217,3 +226,59 @@ def test_settings_show_the_digest_and_the_private_feed(client, smtp):
     assert post(client, "/settings/feed").status_code == 303
     assert client.get(feed).status_code == 404  # the old address stops working
     assert csrf(client)
+
+
+def _row(engine, email: str):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(subscriptions).where(subscriptions.c.email == email)).one()
+
+
+def _past_resend_window(engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(subscriptions.update().values(confirm_sent_at=clock.now() - timedelta(hours=1)))
+
+
+def test_a_stranger_cannot_take_over_a_pending_subscription(client, other_client, engine, smtp):
+    post(client, "/subscribe", {"email": "ada@example.org", "frequency": "daily", "topic": "trending"})
+    [mine] = smtp.messages
+    sign_up(other_client, "mallory")
+    weekly = {"email": "ada@example.org", "frequency": "weekly", "topic": "categories", "categories": "cs.CL"}
+    assert post(other_client, "/subscribe", weekly).status_code == 200  # the same answer as for anyone
+    row = _row(engine, "ada@example.org")
+    assert (row.frequency, row.topic, row.user_id) == ("daily", "trending", None)  # nothing changed
+    _past_resend_window(engine)
+    post(other_client, "/subscribe", weekly)  # now a second mail goes to ada, carrying mallory's request
+    theirs = smtp.messages[-1]
+    assert len(smtp.messages) == 2
+    page = client.get(link(theirs, "/subscribe/confirm"))
+    assert "weekly digest of cs.CL" in page.text and "@mallory" in page.text  # ada sees who asked
+    token = link(mine, "/subscribe/confirm").split("token=")[1]
+    assert "You are subscribed" in client.post("/subscribe/confirm", data={"token": token}).text
+    row = _row(engine, "ada@example.org")
+    assert (row.frequency, row.topic, row.user_id) == ("daily", "trending", None)  # what ada asked for
+    assert "ada@example.org" not in other_client.get("/settings").text
+
+
+def test_a_pending_row_made_by_a_stranger_is_decided_by_the_mail(client, other_client, engine, smtp):
+    sign_up(other_client, "mallory")
+    post(other_client, "/subscribe", {"email": "ada@example.org", "frequency": "weekly"})
+    settings = other_client.get("/settings").text
+    assert "waiting for confirmation" in settings
+    assert "/subscriptions/manage" not in settings  # no manage link before the address confirms
+    _past_resend_window(engine)
+    post(client, "/subscribe", {"email": "ada@example.org", "frequency": "daily"})
+    token = link(smtp.messages[-1], "/subscribe/confirm").split("token=")[1]
+    client.post("/subscribe/confirm", data={"token": token})
+    row = _row(engine, "ada@example.org")
+    assert (row.frequency, row.user_id) == ("daily", None) and row.confirmed_at is not None
+    assert "ada@example.org" not in other_client.get("/settings").text
+
+
+def test_a_member_confirming_their_own_request_finds_it_in_settings(client, engine, smtp):
+    sign_up(client, "ada")
+    post(client, "/subscribe", {"email": "ada@example.org", "frequency": "weekly"})
+    token = link(smtp.messages[-1], "/subscribe/confirm").split("token=")[1]
+    assert "@ada" in client.get("/subscribe/confirm", params={"token": token}).text
+    client.post("/subscribe/confirm", data={"token": token})
+    settings = client.get("/settings").text
+    assert "ada@example.org: weekly" in settings and "/subscriptions/manage" in settings

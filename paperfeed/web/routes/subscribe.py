@@ -20,7 +20,7 @@ from paperfeed.deps import EngineDep, composer_of, settings_of
 from paperfeed.mail.addresses import AddressError, normalize_address
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.notices import request_subscription
-from paperfeed.mail.tokens import TokenError, read_token
+from paperfeed.mail.tokens import MAX_TOKEN, TokenError, read_confirm_token, read_token
 from paperfeed.store.subscriptions import (
     DEFAULT_COUNT,
     DEFAULT_HOUR,
@@ -28,17 +28,19 @@ from paperfeed.store.subscriptions import (
     Preferences,
     Subscription,
     SubscriptionError,
+    Wanted,
     check_preferences,
     confirm,
     get_subscription,
     unsubscribe,
     update_preferences,
 )
+from paperfeed.store.users import get_user
 from paperfeed.web.deps import CsrfDep, VisitorDep, render, site_of
 
 router = APIRouter()
-Token = Annotated[str, Query(max_length=500)]
-FormToken = Annotated[str, Form(max_length=500)]
+Token = Annotated[str, Query(max_length=MAX_TOKEN)]
+FormToken = Annotated[str, Form(max_length=MAX_TOKEN)]
 Field = Annotated[str, Form(max_length=400)]
 
 
@@ -62,17 +64,39 @@ def _message(request: Request, title: str, message: str, status_code: int = 200,
     return render(request, "mail_message.html", {"title": title, "message": message, **extra}, status_code=status_code)
 
 
+def _bad_link(exc: TokenError) -> HTTPException:
+    return HTTPException(400, f"{exc} Ask for a new one by subscribing again.")
+
+
+def _gone() -> HTTPException:
+    return HTTPException(400, "This link belongs to a subscription that no longer exists.")
+
+
 def _subscription(request: Request, engine, purpose: str, token: str) -> Subscription:  # type: ignore[no-untyped-def]
     """Return the subscription a token names, or answer 400 with what is wrong with the link."""
     try:
         sub_id, email = read_token(composer_of(request).secret, purpose, token)
     except TokenError as exc:
-        raise HTTPException(400, f"{exc} Ask for a new one by subscribing again.") from exc
+        raise _bad_link(exc) from exc
     with engine.connect() as conn:
         sub = get_subscription(conn, sub_id)
     if sub is None or sub.email != email:
-        raise HTTPException(400, "This link belongs to a subscription that no longer exists.")
+        raise _gone()
     return sub
+
+
+def _request(request: Request, engine, token: str) -> tuple[Subscription, Wanted, str | None]:  # type: ignore[no-untyped-def]
+    """Return the subscription a confirm link names, what it asked for, and the account it would join."""
+    try:
+        sub_id, email, wanted = read_confirm_token(composer_of(request).secret, token)
+    except TokenError as exc:
+        raise _bad_link(exc) from exc
+    with engine.connect() as conn:
+        sub = get_subscription(conn, sub_id)
+        owner = get_user(conn, wanted.user_id) if wanted.user_id is not None else None
+    if sub is None or sub.email != email:
+        raise _gone()
+    return sub, wanted, owner.username if owner else None
 
 
 @router.get("/subscribe")
@@ -121,9 +145,8 @@ def subscribe_post(
             headers={"Retry-After": str(verdict.retry_after)},
         )
     with engine.begin() as conn:
-        key = request_subscription(
-            conn, composer_of(request), address, prefs, visitor.user.id if visitor.user else None, now()
-        )
+        wanted = Wanted(prefs, visitor.user.id if visitor.user else None)
+        key = request_subscription(conn, composer_of(request), address, wanted, now())
     settings = settings_of(request)
     if key and settings.smtp_host:
         background.add_task(send_outbox, engine, settings, keys=[key])
@@ -138,7 +161,12 @@ def subscribe_post(
 
 @router.get("/subscribe/confirm")
 def confirm_page(request: Request, engine: EngineDep, token: Token = "") -> Response:
-    sub = _subscription(request, engine, "confirm", token)
+    sub, wanted, owner = _request(request, engine, token)
+    what = f"the {wanted.prefs.frequency} digest"
+    if wanted.prefs.categories:
+        what += " of " + ", ".join(wanted.prefs.categories)
+    # Who asked is said before anything changes: a request made by someone else is recognisable here.
+    whose = f", listed in the settings of the account @{owner}" if owner else ""
     return render(
         request,
         "mail_action.html",
@@ -147,18 +175,18 @@ def confirm_page(request: Request, engine: EngineDep, token: Token = "") -> Resp
             "action": "/subscribe/confirm",
             "token": token,
             "button": "Confirm",
-            "message": f"Confirm that {sub.email} should receive the {sub.prefs.frequency} digest.",
+            "message": f"Confirm that {sub.email} should receive {what}{whose}.",
         },
     )
 
 
 @router.post("/subscribe/confirm")
 def confirm_post(request: Request, engine: EngineDep, token: FormToken = "") -> Response:
-    sub = _subscription(request, engine, "confirm", token)
+    sub, wanted, _ = _request(request, engine, token)
     with engine.begin() as conn:
-        confirmed = confirm(conn, sub.id, sub.email, now())
+        confirmed = confirm(conn, sub.id, sub.email, wanted, now())
     if confirmed is None:
-        raise HTTPException(400, "This link belongs to a subscription that no longer exists.")
+        raise _gone()
     manage = composer_of(request).links(confirmed, base="").manage
     return _message(
         request,
