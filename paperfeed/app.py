@@ -28,10 +28,11 @@ from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
 from paperfeed.store.db import make_engine
+from paperfeed.store.quotas import OverQuota
 from paperfeed.submissions import SubmissionFetcher
 from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
-from paperfeed.web.middleware import BodyLimit, VisitorCookies
+from paperfeed.web.middleware import BodyLimit, ControlChars, VisitorCookies
 from paperfeed.web.observe import RequestMetrics
 from paperfeed.web.site import make_site, mount_observe, mount_site
 
@@ -107,6 +108,13 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     async def to_sign_in(request: Request, exc: SignInRequired) -> Response:
         return redirect(sign_in_url(exc.next_url))
 
+    @app.exception_handler(OverQuota)
+    async def over_quota(request: Request, exc: OverQuota) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if is_api_path(request.url.path):
+            return error_response(429, str(exc), headers)
+        return page_error(request, 429, str(exc), headers)
+
     @app.exception_handler(DateError)
     async def bad_date(request: Request, exc: DateError) -> Response:
         if is_api_path(request.url.path):
@@ -156,6 +164,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.add_middleware(
         ApiLimits, per_address=settings.api_requests_per_minute, per_token=settings.api_token_requests_per_minute
     )
+    app.add_middleware(ControlChars)  # a NUL or other control character is a 400 wherever it is
     app.add_middleware(BodyLimit)  # before anyone is checked: a huge body is refused unread
     app.add_middleware(RequestMetrics)
     return app

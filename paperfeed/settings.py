@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -108,15 +109,25 @@ class Settings:
 
 
 def signing_secret(settings: Settings) -> str:
-    """Return the signing secret: from the environment, else a key file made once in the data folder."""
+    """Return the signing secret: from the environment, else a key file made once in the data folder.
+
+    The file is written whole under a temporary name and then linked into place, which fails if
+    another process got there first: processes starting together all read the one key, never a
+    half-written file.
+    """
     if settings.secret_key:
         return settings.secret_key
     path = Path(settings.data_dir) / "secret_key"
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(key)
-    return key
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    finally:
+        os.unlink(draft)
+    return path.read_text().strip()

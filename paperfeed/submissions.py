@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -25,6 +25,7 @@ from paperfeed.settings import Settings
 from paperfeed.sources import arxiv_api
 from paperfeed.sources.http import Polite, SourceError
 from paperfeed.store.papers import get_paper, mark_submitted, upsert_papers
+from paperfeed.store.quotas import take
 from paperfeed.store.submissions import (
     Submission,
     claim_next,
@@ -32,12 +33,9 @@ from paperfeed.store.submissions import (
     open_submission,
     queue_submission,
     release_submission,
-    submissions_since,
 )
 
 log = logging.getLogger(__name__)
-PER_HOUR = 10  # submissions per member per hour: a busy morning, not a flood of arXiv requests
-PER_DAY = 50
 # Set when a request is queued, so this process's fetcher starts at once instead of at its next look.
 QUEUED = threading.Event()
 
@@ -48,10 +46,6 @@ class SubmitError(ValueError):
     def __init__(self, message: str, listed: str | None = None) -> None:
         super().__init__(message)
         self.listed = listed  # the id of the paper already here, to link to
-
-
-class SubmitLimited(SubmitError):
-    """The member asked for too many papers lately."""
 
 
 def request_submission(engine: Engine, raw_id: str, user_id: int, now: datetime) -> Submission:
@@ -67,11 +61,7 @@ def request_submission(engine: Engine, raw_id: str, user_id: int, now: datetime)
         waiting = open_submission(conn, arxiv_id)
         if waiting is not None:
             return waiting
-        if (
-            submissions_since(conn, user_id, now - timedelta(hours=1)) >= PER_HOUR
-            or submissions_since(conn, user_id, now - timedelta(days=1)) >= PER_DAY
-        ):
-            raise SubmitLimited(f"You can submit {PER_HOUR} papers an hour and {PER_DAY} a day. Try again later.")
+        take(conn, "submission", f"user:{user_id}", now)  # raises OverQuota
         queued = queue_submission(conn, arxiv_id, user_id, now)
     QUEUED.set()
     return queued

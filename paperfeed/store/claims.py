@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperfeed.store.errors import CommunityError
+from paperfeed.store.quotas import take
 from paperfeed.store.schema import authorship_claims, papers, users
 
 
@@ -36,6 +37,7 @@ def claim_authorship(conn: Connection, user_id: int, paper_id: int, author_name:
     ).scalar()
     if existing:
         raise CommunityError(f"You have already claimed this paper ({existing}).")
+    take(conn, "claim", f"user:{user_id}", now)
     conn.execute(
         authorship_claims.insert().values(
             user_id=user_id, paper_id=paper_id, author_name=author_name, status="pending", created_at=now

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from paperfeed.store.db import upsert
 from paperfeed.store.errors import CommunityError
+from paperfeed.store.quotas import take
 from paperfeed.store.schema import collection_items, collections, users
 
 MAX_COLLECTION_NAME = 100
@@ -46,6 +47,7 @@ def create_collection(
         raise CommunityError(f"A collection's name has at most {MAX_COLLECTION_NAME} characters.")
     if len(description) > MAX_DESCRIPTION:
         raise CommunityError(f"A description has at most {MAX_DESCRIPTION} characters.")
+    take(conn, "collection", f"user:{user_id}", now)
     return int(
         conn.execute(
             collections.insert().values(
@@ -69,10 +71,9 @@ def user_collections(conn: Connection, user_id: int, *, public_only: bool = Fals
 
 def _owned(conn: Connection, collection_id: int, user_id: int) -> Collection:
     found = get_collection(conn, collection_id)
-    if found is None:
-        raise CommunityError("That collection does not exist.")
-    if found.user_id != user_id:
-        raise CommunityError("You can only change your own collections.")
+    if found is None or found.user_id != user_id:
+        # One answer for both: someone else's private collection must not be told apart from none.
+        raise CommunityError("You have no collection with that number.")
     return found
 
 
@@ -98,6 +99,7 @@ def delete_collection(conn: Connection, collection_id: int, user_id: int) -> Non
 
 def add_to_collection(conn: Connection, collection_id: int, user_id: int, paper_id: int, now: datetime) -> None:
     _owned(conn, collection_id, user_id)
+    take(conn, "collect", f"user:{user_id}", now)
     conn.execute(
         upsert(conn, collection_items)
         .values(collection_id=collection_id, paper_id=paper_id, added_at=now)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperfeed.store.errors import CommunityError
+from paperfeed.store.quotas import take
 from paperfeed.store.schema import authorship_claims, comments, papers, users
 
 MAX_COMMENT = 5000
@@ -48,6 +49,7 @@ def add_comment(
 ) -> int:
     """Add a comment (a reply when parent_id is given; replies are one level deep); return its id."""
     body = _check_body(body)
+    take(conn, "comment", f"user:{user_id}", now)
     if parent_id is not None:
         parent = conn.execute(
             sa.select(comments.c.paper_id, comments.c.parent_id).where(comments.c.id == parent_id)
@@ -74,6 +76,7 @@ def _own_comment(conn: Connection, comment_id: int, user_id: int) -> sa.Row:
 
 def edit_comment(conn: Connection, comment_id: int, user_id: int, body: str, now: datetime) -> None:
     _own_comment(conn, comment_id, user_id)
+    take(conn, "comment-edit", f"user:{user_id}", now)
     conn.execute(comments.update().where(comments.c.id == comment_id).values(body=_check_body(body), edited_at=now))
 
 

@@ -119,16 +119,16 @@ sessions = sa.Table(
     sa.Index("ix_sessions_user_id", "user_id"),
 )
 
-# Failed sign-ins, for the limits per account and per address (shared by all workers).
-login_failures = sa.Table(
-    "login_failures",
+# Uses of each rate-limited action (a write, a sign-in guess) per key and fixed window: held in the
+# store so that a limit holds across workers and machines (store/quotas.py).
+quota_counts = sa.Table(
+    "quota_counts",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("username", sa.String(40), nullable=False),
-    sa.Column("address", sa.String(64), nullable=False),
-    sa.Column("at", sa.DateTime, nullable=False),
-    sa.Index("ix_login_failures_username_at", "username", "at"),
-    sa.Index("ix_login_failures_address_at", "address", "at"),
+    sa.Column("action", sa.String(24), primary_key=True),
+    sa.Column("key", sa.String(120), primary_key=True),  # "user:7", "address:203.0.113.9", …
+    sa.Column("window_start", sa.BigInteger, primary_key=True),  # Unix seconds
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Index("ix_quota_counts_action_window_start", "action", "window_start"),
 )
 
 votes = sa.Table(

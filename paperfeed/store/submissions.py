@@ -69,16 +69,6 @@ def open_submission(conn: Connection, arxiv_id: str) -> Submission | None:
     return _submission(row) if row else None
 
 
-def submissions_since(conn: Connection, user_id: int, since: datetime) -> int:
-    """Return how many papers a member asked for since a time (their rate limit)."""
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).where(submissions.c.user_id == user_id, submissions.c.requested_at >= since)
-        ).scalar()
-        or 0
-    )
-
-
 def _claimable(now: datetime, before: datetime) -> sa.ColumnElement[bool]:
     waiting = sa.and_(
         submissions.c.state == "queued", sa.or_(submissions.c.claimed_at.is_(None), submissions.c.claimed_at < before)

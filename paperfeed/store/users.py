@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paperfeed.store.schema import feed_tokens, login_failures, sessions, users
+from paperfeed.store.schema import feed_tokens, sessions, users
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,29}$")
 RESERVED = {"admin", "api", "static", "settings", "signin", "signup", "signout", "about", "papers", "root"}
@@ -127,27 +127,6 @@ def end_other_sessions(conn: Connection, user_id: int, keep_token: str | None) -
     if keep_token:
         stmt = stmt.where(sessions.c.token_hash != token_hash(keep_token))
     conn.execute(stmt)
-
-
-def record_login_failure(conn: Connection, username: str, address: str, now: datetime) -> None:
-    conn.execute(login_failures.insert().values(username=username.strip().lower()[:40], address=address[:64], at=now))
-
-
-def recent_login_failures(conn: Connection, username: str, address: str, since: datetime) -> tuple[int, int]:
-    """Return (failures for this account, failures from this address) since a time."""
-    by_user = conn.execute(
-        sa.select(sa.func.count()).where(
-            login_failures.c.username == username.strip().lower()[:40], login_failures.c.at >= since
-        )
-    ).scalar()
-    by_address = conn.execute(
-        sa.select(sa.func.count()).where(login_failures.c.address == address[:64], login_failures.c.at >= since)
-    ).scalar()
-    return int(by_user or 0), int(by_address or 0)
-
-
-def forget_old_login_failures(conn: Connection, before: datetime) -> None:
-    conn.execute(login_failures.delete().where(login_failures.c.at < before))
 
 
 def feed_token(conn: Connection, user_id: int, now: datetime, *, renew: bool = False) -> str:

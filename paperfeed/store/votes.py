@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperfeed.store.db import upsert
+from paperfeed.store.quotas import take
 from paperfeed.store.schema import papers, votes
 
 
@@ -22,6 +23,7 @@ def set_vote(conn: Connection, user_id: int, paper_id: int, want: bool, now: dat
     changed (RETURNING says so: rowcount is not reliable for ON CONFLICT on every driver), and the
     counter moves only when a row really went in or out.
     """
+    take(conn, "vote", f"user:{user_id}", now)
     if want:
         changed = (
             conn.execute(

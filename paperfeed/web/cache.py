@@ -105,8 +105,8 @@ class PageCache:
         headers = list(started.get("headers", []))
         kinds = (b"text/html", b"application/json") if scope["path"].startswith("/api/") else (b"text/html",)
         html = any(n == b"content-type" and v.startswith(kinds) for n, v in headers)
-        # A page that carries this visitor's CSRF token (a form) or sets a cookie is theirs alone.
-        token = scope.get("state", {}).get("csrf", "")
+        # A page that carries this visitor's form token (a form) or sets a cookie is theirs alone.
+        token = scope.get("state", {}).get("form_token", "")
         personal = any(n == b"set-cookie" for n, _ in headers) or bool(token and token.encode() in body)
         if started.get("status") == 200 and html and not personal and scope["method"] == "GET":
             self.pages[key] = (self.clock(), 200, headers, body)

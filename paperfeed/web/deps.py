@@ -3,6 +3,7 @@ sign-in and admin requirements, safe redirects, and rendering a page."""
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -13,9 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from paperfeed.clock import now
 from paperfeed.deps import engine_of, settings_of
-from paperfeed.limits import RateLimiter
 from paperfeed.store.users import User, session_user
-from paperfeed.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Security, csrf_matches
+from paperfeed.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Security
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,6 @@ class Site:
 
     templates: Jinja2Templates
     security: Security
-    subscribe_limits: RateLimiter
 
 
 def site_of(request: Request) -> Site:
@@ -57,8 +56,10 @@ def get_visitor(request: Request) -> Visitor:
     if token:
         with engine_of(request).connect() as conn:
             user = session_user(conn, token, now())
-    visitor = Visitor(user, request.state.csrf, token if user else None)
+    session = token if user else None
+    visitor = Visitor(user, security.form_token(request.state.csrf or "", session), session)
     request.state.visitor = visitor
+    request.state.form_token = visitor.csrf  # the page cache keeps no page that carries it
     return visitor
 
 
@@ -69,7 +70,9 @@ def require_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> N
     """Refuse a form (or script) post that does not carry this visitor's CSRF token."""
     cookie = request.cookies.get(CSRF_COOKIE)
     submitted = csrf_token or request.headers.get(CSRF_HEADER, "")
-    if not (security_of(request).valid_csrf_cookie(cookie) and csrf_matches(cookie, submitted)):
+    security = security_of(request)
+    valid = cookie is not None and security.valid_csrf_cookie(cookie)
+    if not (valid and hmac.compare_digest(submitted.encode(), get_visitor(request).csrf.encode())):
         raise HTTPException(403, "This form has expired or did not come from this site. Reload the page and try again.")
 
 

@@ -1,8 +1,11 @@
-"""Middleware: a signed CSRF cookie for every visitor, the security headers on every answer, and the body limit."""
+"""Middleware: a signed CSRF cookie for every visitor, the security headers on every answer, the body limit,
+and no control characters anywhere in a request."""
 
 from __future__ import annotations
 
+import re
 from http.cookies import SimpleCookie
+from urllib.parse import unquote_to_bytes
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,6 +61,8 @@ class VisitorCookies:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
+                if secure:  # browsers remember to come back over https only (never sent over http: RFC 6797)
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
                 if fresh:
                     cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000"
                     headers.append((b"set-cookie", (cookie + ("; Secure" if secure else "")).encode()))
@@ -119,12 +124,72 @@ class BodyLimit:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        text = f"The request body is larger than {self.limit // 1024} KiB."
-        api = is_api_path(scope["path"])
-        body = orjson.dumps({"error": text}) if api else text.encode()
-        kind = b"application/json" if api else b"text/plain; charset=utf-8"
-        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
-        if api:
-            headers.append((b"x-error-message", text.encode()))
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await refuse(scope, send, 413, f"The request body is larger than {self.limit // 1024} KiB.")
+
+
+async def refuse(scope: Scope, send: Send, status: int, text: str) -> None:
+    """Answer with a short error before the application sees the request: JSON for the API, else text."""
+    api = is_api_path(scope["path"])
+    body = orjson.dumps({"error": text}) if api else text.encode()
+    kind = b"application/json" if api else b"text/plain; charset=utf-8"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+    if api:
+        headers.append((b"x-error-message", text.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+# C0 control characters other than tab, line feed and carriage return: no text paperfeed keeps has them,
+# PostgreSQL cannot store NUL, and XML (feeds) cannot carry any of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The same as JSON escapes (an even run of backslashes before it is text, not an escape).
+_JSON_CONTROL = re.compile(rb"(?<!\\)(?:\\\\)*\\u00(?:0[0-8bcef]|1[0-9a-f])", re.IGNORECASE)
+CONTROL_MESSAGE = "Control characters (such as NUL) are not accepted in addresses, forms or API requests."
+
+
+class ControlChars:
+    """Refuses control characters in the path, the query and form or JSON bodies with 400, at the edge.
+
+    One check for every route: a NUL reaching PostgreSQL would otherwise be a 500 in whichever
+    query met it first. Bodies are read whole (BodyLimit, outside this, keeps them small) and
+    handed on unchanged.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = unquote_to_bytes(scope.get("query_string", b""))
+        if _CONTROL.search(scope["path"]) or _CONTROL_BYTES.search(query):
+            await refuse(scope, send, 400, CONTROL_MESSAGE)
+            return
+        kind = next((v for k, v in scope["headers"] if k == b"content-type"), b"").split(b";")[0].strip().lower()
+        if kind not in (b"application/x-www-form-urlencoded", b"application/json"):
+            await self.app(scope, receive, send)
+            return
+        messages = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if kind == b"application/json":
+            bad = _CONTROL_BYTES.search(body) or _JSON_CONTROL.search(body)
+        else:
+            bad = _CONTROL_BYTES.search(unquote_to_bytes(body.replace(b"+", b" ")))
+        if bad:
+            await refuse(scope, send, 400, CONTROL_MESSAGE)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)

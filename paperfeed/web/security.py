@@ -1,8 +1,8 @@
-"""Signed session and CSRF cookies, and the sign-in limits (password rules live in paperfeed/passwords.py)."""
+"""Signed session and CSRF cookies, form tokens bound to the session, signed notices; password hashing
+(its rules live in paperfeed/passwords.py)."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -15,11 +15,6 @@ from paperfeed.settings import Settings, signing_secret
 SESSION_COOKIE = "pf_session"
 CSRF_COOKIE = "pf_csrf"
 CSRF_HEADER = "x-csrf-token"
-
-# Sign-in limits, counted in the store so that they hold across workers.
-LOGIN_WINDOW_MINUTES = 15
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_ADDRESS = 20
 
 
 @dataclass(frozen=True)
@@ -72,6 +67,14 @@ class Security:
             return False
         return True
 
+    def form_token(self, csrf_cookie: str, session_token: str | None) -> str:
+        """Return the token a visitor's forms carry: bound to their CSRF cookie and their session.
+
+        Signing in starts a new session (and a new cookie), so a token seen before it is worthless
+        after; a token from one visitor's page never passes with another visitor's session.
+        """
+        return self.csrf_signer.get_signature(f"{csrf_cookie}|{session_token or ''}").decode()
+
     def sign_notice(self, message: str) -> str:
         """Return a message signed for an address, so that a page shows only what the site itself said."""
         return self.notice_signer.sign(message[:300]).decode()
@@ -84,8 +87,3 @@ class Security:
             return self.notice_signer.unsign(signed).decode()
         except BadSignature:
             return ""
-
-
-def csrf_matches(cookie: str | None, submitted: str | None) -> bool:
-    """Double-submit check: the form (or header) must carry the value of the signed cookie."""
-    return bool(cookie and submitted) and hmac.compare_digest(str(cookie), str(submitted))

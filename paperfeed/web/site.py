@@ -10,7 +10,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import paperfeed
-from paperfeed.limits import RateLimiter
 from paperfeed.settings import Settings
 from paperfeed.text import install_filters
 from paperfeed.web import observe
@@ -34,7 +33,6 @@ from paperfeed.web.security import Security
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-SUBSCRIBES_PER_HOUR = 10  # per client address: enough for a person, too few to mail-bomb with
 
 
 def npm_dir(folder: str, marker: str, override: str = "") -> Path | None:
@@ -46,11 +44,11 @@ def npm_dir(folder: str, marker: str, override: str = "") -> Path | None:
 
 
 def make_site(settings: Settings) -> Site:
-    """Return the site's templates (with the page filters), signers and subscribe limits."""
+    """Return the site's templates (with the page filters) and signers."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     install_filters(templates.env)
     templates.env.filters["comment"] = render_comment
-    return Site(templates, Security.from_settings(settings), RateLimiter(SUBSCRIBES_PER_HOUR, 3600))
+    return Site(templates, Security.from_settings(settings))
 
 
 def mount_site(app: FastAPI, site: Site, settings: Settings) -> None:

@@ -28,7 +28,7 @@ def test_submissions_with_arxiv_down_leave_the_site_answering(engine, app_settin
     with LiveServer(app) as server:
         clients = [httpx.Client(base_url=server.url, timeout=30) for _ in range(8)]
         for n, client in enumerate(clients):
-            sign_up(client, f"member{n}")  # type: ignore[arg-type]
+            sign_up(client, f"member{n}", engine=engine)  # type: ignore[arg-type]
 
         def submit(pair: tuple[int, httpx.Client]) -> tuple[float, httpx.Response]:
             n, client = pair
@@ -63,4 +63,23 @@ def test_submissions_with_arxiv_down_leave_the_site_answering(engine, app_settin
         page = httpx.get(f"{server.url}/submissions/{tried[0].id}")
         assert page.status_code == 200 and "could not be reached" in page.text
         for client in clients:
+            client.close()
+
+
+def test_forty_concurrent_guesses_get_five_evaluated(engine, app_settings):
+    app = create_app(app_settings)
+    with LiveServer(app) as server:
+        owner = httpx.Client(base_url=server.url, timeout=30)
+        sign_up(owner, "target", engine=engine)  # type: ignore[arg-type]
+        post(owner, "/signout")  # type: ignore[arg-type]
+        guessers = [httpx.Client(base_url=server.url, timeout=60) for _ in range(40)]
+
+        def guess(client: httpx.Client) -> int:
+            form = {"username": "target", "password": "wrong password!"}
+            return post(client, "/signin", form).status_code  # type: ignore[arg-type]
+
+        with ThreadPoolExecutor(40) as pool:
+            answers = list(pool.map(guess, guessers))
+        assert answers.count(400) == 5 and answers.count(429) == 35, answers
+        for client in [owner, *guessers]:
             client.close()

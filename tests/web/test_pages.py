@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 import pytest
+from fastapi.testclient import TestClient
 
 from paperfeed.clock import now
 from paperfeed.store.papers import get_paper
@@ -145,6 +146,14 @@ def test_styled_404_and_security_headers(client):
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert client.get("/papers/9999.99999").status_code == 404
+    assert "strict-transport-security" not in page.headers  # over http it means nothing (RFC 6797)
+
+
+def test_https_pages_ask_browsers_to_stay_on_https(site):
+    with TestClient(site, base_url="https://papers.example.org") as secure:
+        page = secure.get("/about")
+        assert page.headers["strict-transport-security"] == "max-age=31536000"
+        assert "Secure" in page.headers["set-cookie"]
 
 
 def test_submit_needs_an_account(client):

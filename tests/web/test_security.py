@@ -1,11 +1,15 @@
 """Hostile input renders inert; forms need their CSRF token; nobody changes what is not theirs."""
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
+from paperfeed import clock
 from paperfeed.records import Author, PaperRecord
 from paperfeed.store.papers import upsert_papers
+from paperfeed.web.routes import accounts
 from tests.web.conftest import PASSWORD, csrf, post, sign_up
 
 SCRIPT = "<script>alert(1)</script>"
@@ -92,22 +96,65 @@ def test_nobody_changes_another_users_comment_or_collection(client, other_client
     assert post(other_client, "/admin/papers/2604.02459/hide").status_code == 403
 
 
-def test_the_sign_in_limit_holds_per_account(client):
+def _signin(client, username: str, password: str = "wrong password!"):
+    return post(client, "/signin", {"username": username, "password": password})
+
+
+def test_guesses_from_one_address_meet_its_limit_not_the_owners(site, client):
     sign_up(client, "target")
     post(client, "/signout")
-    for _ in range(5):
-        assert post(client, "/signin", {"username": "target", "password": "wrong password!"}).status_code == 400
-    blocked = post(client, "/signin", {"username": "target", "password": PASSWORD})
-    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
-    assert blocked.headers["retry-after"] == "900"
+    with TestClient(site, client=("203.0.113.9", 40000)) as guesser:
+        answers = [_signin(guesser, name).status_code for name in ["target", "Target", " TARGET ", "target"] * 2]
+        assert answers == [400] * 5 + [429] * 3  # spellings of one name count as one account
+        blocked = _signin(guesser, "target", PASSWORD)
+        assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
+        assert 0 < int(blocked.headers["retry-after"]) <= 900
+    assert _signin(client, "target", PASSWORD).status_code == 303  # the owner, elsewhere, is not locked out
 
 
-def test_the_sign_in_limit_holds_per_address(client):
-    for n in range(20):
-        post(client, "/signin", {"username": f"nobody{n}", "password": "wrong password!"})
+def test_the_sign_in_limit_holds_per_address(site, client):
+    with TestClient(site, client=("203.0.113.10", 40000)) as guesser:
+        for n in range(30):
+            assert _signin(guesser, f"nobody{n}").status_code == 400
+        assert _signin(guesser, "nobody99").status_code == 429
     sign_up(client, "innocent")
     post(client, "/signout")
-    assert post(client, "/signin", {"username": "innocent", "password": PASSWORD}).status_code == 429
+    assert _signin(client, "innocent", PASSWORD).status_code == 303
+
+
+def test_guesses_at_one_account_from_many_addresses_slow_it_down_without_locking_it(site, client, monkeypatch):
+    sign_up(client, "target")
+    post(client, "/signout")
+    moment = clock.now().replace(second=1, microsecond=0)  # one fixed instant: one ten-second window
+    monkeypatch.setattr(accounts, "now", lambda: moment)
+    for n in range(20):  # 100 wrong guesses, five from each of twenty addresses
+        with TestClient(site, client=(f"198.51.100.{n}", 40000)) as guesser:
+            assert [_signin(guesser, "target").status_code for _ in range(5)] == [400] * 5
+    # Beyond that, one guess each ten seconds is taken for this account, whoever makes it.
+    assert _signin(client, "target", PASSWORD).status_code == 303  # the owner still gets in
+    post(client, "/signout")
+    slowed = _signin(client, "target", PASSWORD)
+    assert slowed.status_code == 429 and int(slowed.headers["retry-after"]) <= 10
+    monkeypatch.setattr(accounts, "now", lambda: moment + timedelta(seconds=10))
+    assert _signin(client, "target", PASSWORD).status_code == 303
+
+
+def test_a_right_password_is_no_guess(client):
+    sign_up(client, "ada")
+    post(client, "/signout")
+    for _ in range(4):
+        assert _signin(client, "ada").status_code == 400
+    for _ in range(3):  # signing in and out again and again never meets the limit
+        assert _signin(client, "ada", PASSWORD).status_code == 303
+        post(client, "/signout")
+    assert _signin(client, "ada").status_code == 400  # the fifth failure
+    assert _signin(client, "ada").status_code == 429
+
+
+def test_sign_ups_from_one_address_are_limited(site):
+    with TestClient(site, client=("203.0.113.20", 40000)) as flood:
+        answers = [post(flood, "/signup", {"username": f"bot{n}", "password": PASSWORD}).status_code for n in range(7)]
+    assert answers == [303] * 5 + [429] * 2  # each sign-up costs an argon2 hash: five an hour
 
 
 def test_next_never_leaves_the_site(client):
@@ -196,3 +243,34 @@ def test_a_paper_page_shows_only_messages_the_site_itself_signed(client):
 def test_the_settings_page_is_never_stored_by_a_cache(client):
     sign_up(client, "private")
     assert client.get("/settings").headers["cache-control"] == "no-store"
+
+
+def test_the_form_token_is_bound_to_the_session_and_renewed_at_sign_in(site, client):
+    before = csrf(client)
+    sign_up(client, "ada")
+    after = csrf(client)
+    assert after != before  # signing in made the token seen before worthless
+    stale = client.post("/papers/2604.02459/vote", data={"csrf_token": before}, follow_redirects=False)
+    assert stale.status_code == 403
+    with TestClient(site) as stranger:  # another visitor's token, even with this cookie jar's own cookie
+        theirs = csrf(stranger)
+    assert (
+        client.post("/papers/2604.02459/vote", data={"csrf_token": theirs}, follow_redirects=False).status_code == 403
+    )
+    assert post(client, "/papers/2604.02459/vote").status_code == 303
+    post(client, "/signout")
+    assert csrf(client) != after  # and signing out changes it again
+
+
+def test_someone_elses_private_collection_answers_as_a_missing_one(client, other_client):
+    sign_up(client, "alice")
+    post(client, "/collections", {"name": "Secret list"})  # private
+    sign_up(other_client, "bob")
+    for action in ("edit", "delete"):
+        theirs = post(other_client, f"/collections/1/{action}", {"name": "x"})
+        missing = post(other_client, f"/collections/999/{action}", {"name": "x"})
+        assert theirs.status_code == missing.status_code == 403
+        assert re.sub(r"/collections/\d+", "", theirs.text) == re.sub(r"/collections/\d+", "", missing.text)
+    theirs = post(other_client, "/papers/2604.02459/collect", {"collection_id": 1})
+    missing = post(other_client, "/papers/2604.02459/collect", {"collection_id": 999})
+    assert other_client.get(theirs.headers["location"]).text == other_client.get(missing.headers["location"]).text

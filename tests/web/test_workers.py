@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from paperfeed.ingest import load_sample
 from paperfeed.store.schema import papers
 from tests.conftest import free_port
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, csrf
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -49,9 +49,7 @@ def start(database_url: str, data_dir: str) -> tuple[subprocess.Popen, str]:
 
 
 def form(client: httpx.Client, url: str, data: dict) -> httpx.Response:
-    if "pf_csrf" not in client.cookies:
-        client.get("/signin")
-    return client.post(url, data={"csrf_token": client.cookies["pf_csrf"], **data})
+    return client.post(url, data={"csrf_token": csrf(client), **data})  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from paperfeed.store.papers import get_paper
 from paperfeed.store.submissions import Submission, get_submission
 from paperfeed.store.users import User
 from paperfeed.store.votes import set_vote
-from paperfeed.submissions import SubmitError, SubmitLimited, request_submission
+from paperfeed.submissions import SubmitError, request_submission
 
 router = APIRouter(tags=READ_TAGS, responses=ERRORS)
 write = APIRouter(tags=WRITE_TAGS, responses=WRITE_ERRORS)
@@ -63,8 +63,6 @@ def paper_markdown_page(
 def submit(engine: EngineDep, user: TokenUser, body: SubmitIn) -> Response:
     try:
         submission = request_submission(engine, body.arxivId, user.id, now())
-    except SubmitLimited as exc:
-        raise HTTPException(429, str(exc), headers={"Retry-After": "3600"}) from exc
     except SubmitError as exc:
         raise HTTPException(409 if exc.listed else 400, str(exc)) from exc
     with engine.connect() as conn:

@@ -11,6 +11,7 @@ from paperfeed.clock import now
 from paperfeed.deps import EngineDep, RowId, composer_of, public_base
 from paperfeed.passwords import check_password
 from paperfeed.store.api_tokens import create_token, revoke_token, user_tokens
+from paperfeed.store.quotas import take
 from paperfeed.store.subscriptions import Preferences, subscriptions_of_user
 from paperfeed.store.users import end_other_sessions, feed_token, password_hash_of, set_password_hash
 from paperfeed.web.deps import CsrfDep, UserDep, VisitorDep, redirect, render, security_of
@@ -66,7 +67,8 @@ def change_password(
     new: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     security = security_of(request)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        take(conn, "account", f"user:{user.id}", now())  # a stolen session cannot guess the password at will
         stored = password_hash_of(conn, user.id)
     error = None
     if not stored or not security.verify_password(stored, current):
@@ -85,6 +87,7 @@ def change_password(
 def renew_feed(user: UserDep, engine: EngineDep) -> Response:
     """Give the private feed a new address; the old one stops working at once."""
     with engine.begin() as conn:
+        take(conn, "account", f"user:{user.id}", now())
         feed_token(conn, user.id, now(), renew=True)
     return redirect("/settings?done=feed")
 
@@ -96,6 +99,7 @@ def new_token(
     """Make a personal API token and show it, once: only its hash is kept."""
     try:
         with engine.begin() as conn:
+            take(conn, "account", f"user:{user.id}", now())
             token = create_token(conn, user.id, name, now())
     except ValueError as exc:
         return _page(request, engine, user, error=str(exc), status_code=400)

@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from paperfeed.clock import now
 from paperfeed.deps import EngineDep, RowId
+from paperfeed.store.quotas import OverQuota
 from paperfeed.store.submissions import get_submission
-from paperfeed.submissions import SubmitError, SubmitLimited, request_submission
+from paperfeed.submissions import SubmitError, request_submission
 from paperfeed.web.deps import CsrfDep, UserDep, redirect, render
 
 router = APIRouter()
@@ -28,11 +29,12 @@ def submit(
 ) -> Response:
     try:
         submission = request_submission(engine, arxiv_id, user.id, now())
+    except OverQuota as exc:
+        context = {"error": str(exc), "value": arxiv_id, "listed": None}
+        return render(request, "submit.html", context, status_code=429, headers={"Retry-After": str(exc.retry_after)})
     except SubmitError as exc:
-        status = 429 if isinstance(exc, SubmitLimited) else 400
-        return render(
-            request, "submit.html", {"error": str(exc), "value": arxiv_id, "listed": exc.listed}, status_code=status
-        )
+        context = {"error": str(exc), "value": arxiv_id, "listed": exc.listed}
+        return render(request, "submit.html", context, status_code=400)
     return redirect(f"/submissions/{submission.id}")
 
 

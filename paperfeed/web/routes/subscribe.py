@@ -21,6 +21,7 @@ from paperfeed.mail.addresses import AddressError, normalize_address
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.notices import request_subscription
 from paperfeed.mail.tokens import MAX_TOKEN, TokenError, read_confirm_token, read_token
+from paperfeed.store.quotas import take
 from paperfeed.store.subscriptions import (
     DEFAULT_COUNT,
     DEFAULT_HOUR,
@@ -36,7 +37,7 @@ from paperfeed.store.subscriptions import (
     update_preferences,
 )
 from paperfeed.store.users import get_user
-from paperfeed.web.deps import CsrfDep, VisitorDep, render, site_of
+from paperfeed.web.deps import CsrfDep, VisitorDep, render
 
 router = APIRouter()
 Token = Annotated[str, Query(max_length=MAX_TOKEN)]
@@ -137,14 +138,8 @@ def subscribe_post(
         )
         return render(request, "subscribe.html", {"email": email, "prefs": shown, "error": str(exc)}, status_code=400)
     client = request.client.host if request.client else "unknown"
-    verdict = site_of(request).subscribe_limits.hit(client)
-    if not verdict.allowed:
-        raise HTTPException(
-            429,
-            "Too many subscribe requests from your address; try again later.",
-            headers={"Retry-After": str(verdict.retry_after)},
-        )
     with engine.begin() as conn:
+        take(conn, "subscribe", f"address:{client}", now())  # each request may send a mail
         wanted = Wanted(prefs, visitor.user.id if visitor.user else None)
         key = request_subscription(conn, composer_of(request), address, wanted, now())
     settings = settings_of(request)
