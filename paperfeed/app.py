@@ -162,7 +162,10 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
     app.add_middleware(PageCache, seconds=settings.page_cache_seconds)
     app.add_middleware(VisitorCookies, security=site.security)
     app.add_middleware(
-        ApiLimits, per_address=settings.api_requests_per_minute, per_token=settings.api_token_requests_per_minute
+        ApiLimits,
+        engine=engine,
+        per_address=settings.api_requests_per_minute,
+        per_token=settings.api_token_requests_per_minute,
     )
     app.add_middleware(ControlChars)  # a NUL or other control character is a 400 wherever it is
     app.add_middleware(BodyLimit)  # before anyone is checked: a huge body is refused unread

@@ -63,6 +63,18 @@ def revoke_token(conn: Connection, user_id: int, token_id: int, now: datetime) -
     return result.rowcount == 1
 
 
+def is_live_token(conn: Connection, token: str) -> bool:
+    """Return whether a token is one of ours and not revoked (without noting a use)."""
+    if not token.startswith(PREFIX) or len(token) > 100:
+        return False
+    found = conn.execute(
+        sa.select(api_tokens.c.id).where(
+            api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None)
+        )
+    ).first()
+    return found is not None
+
+
 def token_user(conn: Connection, token: str, now: datetime) -> User | None:
     """Return the user a live token belongs to (and note its use), or None."""
     if not token.startswith(PREFIX) or len(token) > 100:
