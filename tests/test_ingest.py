@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 import httpx
@@ -101,6 +102,43 @@ def test_snapshot_with_broken_lines_loses_nothing_else(engine):
     text = str(summary)
     assert "mixed.jsonl:3" in text and "mixed.jsonl:7" in text
     assert ids_in_store(engine) == ["0704.0001", "2401.00001", "hep-th/9901001"]
+
+
+def test_hostile_snapshot_lines_are_cleaned_or_skipped_and_the_rest_is_stored(engine, tmp_path):
+    good = {
+        "title": "T",
+        "abstract": "A",
+        "categories": "cs.LG",
+        "authors": "Ada Lovelace",
+        "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
+    }
+    lines = [
+        {**good, "id": "2401.00001", "title": "NUL\x00 and\x01 title", "authors": "Ada\x00 Lovelace"},
+        {**good, "id": "2401.00002", "versions": [{"version": "v99999999999999999999", "created": "x"}]},
+        {**good, "id": "2401.00003", "categories": "x" * 40},  # wider than the store's column
+        {**good, "id": "2401.00004", "title": "t" * 3000},
+        {**good, "id": "2401.00005"},
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    summary = import_snapshot(engine, path)
+    assert (summary.read, summary.counts.inserted, summary.skipped) == (5, 2, 3)
+    assert ids_in_store(engine) == ["2401.00001", "2401.00005"]
+    with engine.connect() as conn:
+        cleaned = get_paper(conn, "2401.00001")
+    assert cleaned.title == "NUL and title" and cleaned.authors == ["Ada Lovelace"]
+
+
+def test_an_off_site_link_from_the_api_is_not_stored(engine, polite):
+    def handler(request):
+        body = atom_feed(["2401.00001"], 1, 0).replace(
+            b"<author>", b'<link href="javascript:alert(1)" rel="alternate"/><author>'
+        )
+        return httpx.Response(200, content=body)
+
+    ingest_arxiv_ids(engine, polite(handler), "https://export.arxiv.org/api/query", ["2401.00001"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(papers.c.abs_url)).scalar() == "https://arxiv.org/abs/2401.00001"
 
 
 def test_ingest_by_ids_notes_unknown_ids(engine, polite):

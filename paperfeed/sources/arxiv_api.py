@@ -8,8 +8,9 @@ from datetime import datetime
 
 from lxml import etree
 
-from paperfeed.clock import now, utc_naive
-from paperfeed.records import Author, BadRecord, InvalidArxivId, PaperRecord, parse_arxiv_id
+from paperfeed.clock import now
+from paperfeed.records import MAX_AUTHORS, MAX_VERSION, Author, BadRecord, InvalidArxivId, PaperRecord, parse_arxiv_id
+from paperfeed.sources.arxiv_fields import parse_iso_time
 from paperfeed.sources.http import Polite, SourceError
 
 SOURCE = "arxiv-api"
@@ -25,7 +26,9 @@ SORT_BY = ("relevance", "lastUpdatedDate", "submittedDate")
 SORT_ORDER = ("ascending", "descending")
 EMPTY_PAGE_RETRIES = 2
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# No entities expanded, no DTD loaded, nothing fetched; no text node over 10 MB nor nesting past 256.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+MAX_TOTAL = 10**9  # a totalResults or startIndex beyond this is a corrupt answer
 
 
 class ArxivAPIError(SourceError):
@@ -46,17 +49,25 @@ def _text(el: etree._Element, path: str) -> str | None:
     return found.text
 
 
-def _time(value: str | None) -> datetime | None:
-    if not value:
+def _time(value: str | None, what: str) -> datetime | None:
+    if not value or not value.strip():
         return None
-    return utc_naive(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    try:
+        return parse_iso_time(value)
+    except ValueError:
+        raise ValueError(f"its {what} {value.strip()[:40]!r} is not a time") from None
 
 
 def parse_entry(entry: etree._Element, fetched_at: datetime | None = None) -> PaperRecord:
     """Return the record for one Atom entry; raises ValueError for an unusable one."""
     raw_id = (_text(entry, "a:id") or "").strip()
     arxiv_id, version = parse_arxiv_id(raw_id)
+    if version is not None and not 1 <= version <= MAX_VERSION:
+        raise ValueError(f"version number {str(version)[:20]} is out of range")
     links = {(link.get("title") or link.get("rel")): link.get("href") for link in entry.findall("a:link", NS)}
+    author_elements = entry.findall("a:author", NS)
+    if len(author_elements) > MAX_AUTHORS:
+        raise ValueError(f"{len(author_elements):,} authors, more than {MAX_AUTHORS:,}")
     authors = [
         Author(
             name=(_text(a, "a:name") or "").strip(),
@@ -64,10 +75,11 @@ def parse_entry(entry: etree._Element, fetched_at: datetime | None = None) -> Pa
                 aff.text.strip() for aff in a.findall("arxiv:affiliation", NS) if aff.text and aff.text.strip()
             ),
         )
-        for a in entry.findall("a:author", NS)
+        for a in author_elements
     ]
-    categories = [c.get("term") for c in entry.findall("a:category", NS) if c.get("term")]
+    categories = [c.get("term").strip() for c in entry.findall("a:category", NS) if (c.get("term") or "").strip()]
     primary = entry.find("arxiv:primary_category", NS)
+    primary_term = (primary.get("term") or "").strip() if primary is not None else ""
     doi = _text(entry, "arxiv:doi")
     return PaperRecord(
         arxiv_id=arxiv_id,
@@ -75,14 +87,14 @@ def parse_entry(entry: etree._Element, fetched_at: datetime | None = None) -> Pa
         abstract=_text(entry, "a:summary") or "",
         authors=[a for a in authors if a.name],
         categories=categories,
-        primary_category=primary.get("term") if primary is not None else None,
-        published_at=_time(_text(entry, "a:published")),
-        updated_at=_time(_text(entry, "a:updated")),
+        primary_category=primary_term or None,
+        published_at=_time(_text(entry, "a:published"), "first version"),
+        updated_at=_time(_text(entry, "a:updated"), "latest version"),
         latest_version=version,
         comments=_text(entry, "arxiv:comment"),
         journal_ref=_text(entry, "arxiv:journal_ref"),
         doi=doi.strip() if doi else None,
-        abs_url=_unversioned(links.get("alternate"), version),
+        abs_url=_unversioned(links.get("alternate"), version),  # an off-site link is dropped by PaperRecord
         pdf_url=_unversioned(links.get("pdf"), version),
         source=SOURCE,
         fetched_at=fetched_at,
@@ -96,27 +108,38 @@ def _unversioned(url: str | None, version: int | None) -> str | None:
     return url
 
 
+def _count(root: etree._Element, path: str) -> int:
+    """Return totalResults or startIndex (0 when absent); anything but a number in range is a SourceError."""
+    value = (_text(root, path) or "0").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_TOTAL:
+        raise SourceError(f"arXiv API answered an unreadable {path.split(':')[-1]}: {value[:40]!r}")
+    return int(value)
+
+
 def parse_feed(body: bytes, fetched_at: datetime | None = None) -> FeedPage:
-    """Return the page a response body holds; raises ArxivAPIError for arXiv's error entry."""
+    """Return the page a response body holds; raises ArxivAPIError for arXiv's error entry, and SourceError
+    for an answer that is not a readable Atom feed."""
     try:
         root = etree.fromstring(body, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise SourceError(f"arXiv API answered with malformed XML: {exc}") from exc
+    except (etree.LxmlError, ValueError) as exc:
+        raise SourceError(f"arXiv API answered with malformed XML ({len(body):,} bytes): {exc}") from None
+    if root.tag != f"{{{ATOM}}}feed":
+        raise SourceError(f"arXiv API answered XML that is not an Atom feed (its root is {str(root.tag)[:60]!r})")
     entries = root.findall("a:entry", NS)
     for entry in entries:
         entry_id = _text(entry, "a:id") or ""
         if entry_id.startswith(ERROR_ID_PREFIX):
             message = (_text(entry, "a:summary") or "unknown error").strip()
-            raise ArxivAPIError(f"arXiv API error: {message}")
-    total = int(_text(root, "os:totalResults") or 0)
-    start = int(_text(root, "os:startIndex") or 0)
+            raise ArxivAPIError(f"arXiv API error: {message[:300]}")
+    total = _count(root, "os:totalResults")
+    start = _count(root, "os:startIndex")
     items: list[PaperRecord | BadRecord] = []
     for n, entry in enumerate(entries):
         try:
             items.append(parse_entry(entry, fetched_at))
-        except (ValueError, InvalidArxivId) as exc:
-            where = _text(entry, "a:id") or f"entry {start + n + 1}"
-            items.append(BadRecord(f"arXiv API {where.strip()}", str(exc)))
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, InvalidArxivId) as exc:
+            where = (_text(entry, "a:id") or "").strip()[:100] or f"entry {start + n + 1}"
+            items.append(BadRecord(f"arXiv API {where}", str(exc)[:300]))
     return FeedPage(total=total, start=start, items=items)
 
 

@@ -14,8 +14,14 @@ from datetime import date, datetime
 from lxml import etree
 
 from paperfeed.clock import now
-from paperfeed.records import BadRecord, PaperRecord, Version
-from paperfeed.sources.arxiv_fields import author_from_parts, parse_author_string, parse_rfc2822
+from paperfeed.records import MAX_AUTHORS, MAX_VERSION, BadRecord, InvalidArxivId, PaperRecord, Version
+from paperfeed.sources.arxiv_fields import (
+    author_from_parts,
+    parse_author_string,
+    parse_iso_time,
+    parse_rfc2822,
+    version_number,
+)
 from paperfeed.sources.http import Polite, SourceError
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -23,7 +29,9 @@ FORMATS = {
     "arXiv": "http://arxiv.org/OAI/arXiv/",
     "arXivRaw": "http://arxiv.org/OAI/arXivRaw/",
 }
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+# No entities expanded, no DTD loaded, nothing fetched; no text node over 10 MB nor nesting past 256.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+MAX_TOKEN = 1_000  # arXiv's resumption tokens are a few dozen characters
 MAX_RESTARTS = 3  # restarts after refused tokens within one harvest
 
 
@@ -79,15 +87,23 @@ def _t(el: etree._Element | None, name: str, ns: str) -> str | None:
     return text or None
 
 
-def _date(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _date(value: str | None, what: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_iso_time(value)
+    except ValueError:
+        raise ValueError(f"its {what} {value[:40]!r} is not a date") from None
 
 
 def parse_arxiv_metadata(meta: etree._Element, fetched_at: datetime | None) -> PaperRecord:
     """Return the record for one `arXiv`-format metadata element."""
     ns = FORMATS["arXiv"]
     authors = []
-    for a in meta.iterfind(f"{{{ns}}}authors/{{{ns}}}author"):
+    elements = meta.findall(f"{{{ns}}}authors/{{{ns}}}author")
+    if len(elements) > MAX_AUTHORS:
+        raise ValueError(f"{len(elements):,} authors, more than {MAX_AUTHORS:,}")
+    for a in elements:
         authors.append(
             author_from_parts(
                 _t(a, "keyname", ns) or "",
@@ -96,7 +112,7 @@ def parse_arxiv_metadata(meta: etree._Element, fetched_at: datetime | None) -> P
                 [x.text or "" for x in a.iterfind(f"{{{ns}}}affiliation")],
             )
         )
-    created = _date(_t(meta, "created", ns))
+    created = _date(_t(meta, "created", ns), "creation date")
     return PaperRecord(
         arxiv_id=_t(meta, "id", ns) or "",
         title=_t(meta, "title", ns) or "",
@@ -104,7 +120,7 @@ def parse_arxiv_metadata(meta: etree._Element, fetched_at: datetime | None) -> P
         authors=[a for a in authors if a.name],
         categories=(_t(meta, "categories", ns) or "").split(),
         published_at=created,
-        updated_at=_date(_t(meta, "updated", ns)) or created,
+        updated_at=_date(_t(meta, "updated", ns), "update date") or created,
         comments=_t(meta, "comments", ns),
         journal_ref=_t(meta, "journal-ref", ns),
         doi=_t(meta, "doi", ns),
@@ -119,11 +135,14 @@ def parse_arxivraw_metadata(meta: etree._Element, fetched_at: datetime | None) -
     """Return the record for one `arXivRaw` metadata element, with its version history."""
     ns = FORMATS["arXivRaw"]
     versions = []
-    for v in meta.iterfind(f"{{{ns}}}version"):
-        label = (v.get("version") or "").lstrip("v")
+    elements = meta.findall(f"{{{ns}}}version")
+    if len(elements) > MAX_VERSION:
+        raise ValueError(f"{len(elements):,} versions, more than {MAX_VERSION:,}")
+    for v in elements:
+        number = version_number(v.get("version"))
         stamp = _t(v, "date", ns)
-        if label.isdigit() and stamp:
-            versions.append(Version(int(label), parse_rfc2822(stamp)))
+        if number is not None and stamp:
+            versions.append(Version(number, parse_rfc2822(stamp)))
     versions.sort(key=lambda v: v.number)
     return PaperRecord(
         arxiv_id=_t(meta, "id", ns) or "",
@@ -151,12 +170,14 @@ def parse_list_records(body: bytes, metadata_prefix: str, fetched_at: datetime |
     """Return one ListRecords page; raises OAIError for an error answer (empty page for noRecordsMatch)."""
     try:
         root = etree.fromstring(body, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise SourceError(f"OAI-PMH answered with malformed XML: {exc}") from exc
+    except (etree.LxmlError, ValueError) as exc:
+        raise SourceError(f"OAI-PMH answered with malformed XML ({len(body):,} bytes): {exc}") from None
+    if root.tag != f"{{{OAI}}}OAI-PMH":
+        raise SourceError(f"OAI-PMH answered XML that is not OAI-PMH (its root is {str(root.tag)[:60]!r})")
     error = root.find(f"{{{OAI}}}error")
     if error is not None:
-        code = error.get("code") or "unknown"
-        message = (error.text or "").strip()
+        code = (error.get("code") or "unknown")[:60]
+        message = (error.text or "").strip()[:300]
         if code == "noRecordsMatch":
             return OaiPage(items=[], resumption_token=None, complete_list_size=0)
         if code == "badResumptionToken":
@@ -170,7 +191,7 @@ def parse_list_records(body: bytes, metadata_prefix: str, fetched_at: datetime |
     items: list[PaperRecord | BadRecord] = []
     for n, record in enumerate(list_el.iterfind(f"{{{OAI}}}record")):
         header = record.find(f"{{{OAI}}}header")
-        identifier = _t(header, "identifier", OAI) or f"record {n + 1}"
+        identifier = (_t(header, "identifier", OAI) or "")[:100] or f"record {n + 1}"
         if header is not None and header.get("status") == "deleted":
             continue
         meta = record.find(f"{{{OAI}}}metadata/{meta_tag}")
@@ -179,14 +200,18 @@ def parse_list_records(body: bytes, metadata_prefix: str, fetched_at: datetime |
             continue
         try:
             items.append(parse(meta, fetched_at))
-        except (ValueError, TypeError) as exc:
-            items.append(BadRecord(f"OAI {identifier}", str(exc)))
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, InvalidArxivId) as exc:
+            items.append(BadRecord(f"OAI {identifier}", str(exc)[:300]))
     token_el = list_el.find(f"{{{OAI}}}resumptionToken")
     token = (token_el.text or "").strip() if token_el is not None else ""
-    size = token_el.get("completeListSize") if token_el is not None else None
-    return OaiPage(
-        items=items, resumption_token=token or None, complete_list_size=int(size) if size and size.isdigit() else None
-    )
+    if len(token) > MAX_TOKEN:
+        raise SourceError(
+            f"OAI-PMH answered a resumption token of {len(token):,} characters after {len(items)} records"
+        )
+    size = (token_el.get("completeListSize") or "").strip() if token_el is not None else ""
+    # The list's size only sizes a progress bar: one that is not a plain number is left out.
+    known = size.isascii() and size.isdigit() and len(size) <= 12
+    return OaiPage(items=items, resumption_token=token or None, complete_list_size=int(size) if known else None)
 
 
 def list_records(http: Polite, url: str, request: OaiRequest, resumption_token: str | None = None) -> Iterator[OaiPage]:

@@ -13,15 +13,11 @@ from typing import Any
 import orjson
 
 from paperfeed.clock import now
-from paperfeed.records import Author, BadRecord, InvalidArxivId, PaperRecord, Version
-from paperfeed.sources.arxiv_fields import parse_author_string, parse_rfc2822
+from paperfeed.records import MAX_AUTHORS, MAX_VERSION, Author, BadRecord, InvalidArxivId, PaperRecord, Version
+from paperfeed.sources.arxiv_fields import parse_author_string, parse_rfc2822, version_number
 
 SOURCE = "snapshot"
 MAX_LINE = 4 * 1024 * 1024  # longer lines are reported, not parsed
-
-
-MAX_VERSION = 10_000  # no paper has more versions; a larger number is a corrupt field
-MAX_AUTHORS = 10_000
 
 
 class CorruptSnapshot(RuntimeError):
@@ -60,18 +56,16 @@ def _parsed_authors(parsed: Any) -> list[Author]:
 def _versions(raw: Any) -> list[Version]:
     if raw is None:
         return []
-    if not isinstance(raw, list):
-        raise ValueError("'versions' is not a list")
+    if not isinstance(raw, list) or len(raw) > MAX_VERSION:
+        raise ValueError("'versions' is not a list of versions")
     versions = []
     for v in raw:
         if not isinstance(v, dict):
             raise ValueError("'versions' holds something that is not a version")
-        label = str(v.get("version", "")).lstrip("v")
+        label = v.get("version")
         created = v.get("created")
-        if label.isdigit() and isinstance(created, str) and created:
-            number = int(label[:12])
-            if not 1 <= number <= MAX_VERSION:
-                raise ValueError(f"version number {label[:20]} is out of range")
+        number = version_number(str(label)) if isinstance(label, str | int) and label is not True else None
+        if number is not None and isinstance(created, str) and created:
             versions.append(Version(number, parse_rfc2822(created)))
     versions.sort(key=lambda v: v.number)
     return versions

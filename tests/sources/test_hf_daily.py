@@ -33,7 +33,7 @@ def test_items_become_records_and_broken_ones_are_reported(polite):
     items = list(read_daily_papers(polite(hf_handler), HF, day=date(2026, 4, 6)))
     records = [i for i in items if isinstance(i, PaperRecord)]
     [bad] = [i for i in items if isinstance(i, BadRecord)]
-    assert "page 0 item 2" in bad.location and "KeyError" in bad.reason
+    assert "page 0 item 2" in bad.location and "no 'id'" in bad.reason
     first, second = records
     assert first.arxiv_id == "2604.01234" and first.listed_on == date(2026, 4, 6)
     assert first.base_upvotes == 42 and first.organization == "Analytical Engines"
