@@ -147,3 +147,19 @@ def test_the_hnsw_file_matches_exact_search_and_grows_incrementally(engine, embe
     with engine.connect() as conn:
         assert vectors.update_hnsw(conn, str(tmp_path)) == 1  # only what is new
         assert len(vectors.load_index(conn, str(tmp_path))) == 45
+
+
+@pytest.mark.parametrize("nonsense", ["zzzzqqq", "protein folding in cells", "coral reef bleaching"])
+def test_a_query_nothing_matches_finds_nothing(engine, embedded, minilm, nonsense):
+    # The sample is 44 papers on language models: none of these is near any of them.
+    with engine.connect() as conn:
+        found = hybrid_search(conn, parse_query(nonsense), embedded, minilm, limit=20)
+    assert found.hits == [] and found.total == 0, [h.paper.title for h in found.hits]
+
+
+def test_the_count_is_of_papers_that_match_not_of_the_candidates(engine, embedded, minilm):
+    with engine.connect() as conn:
+        found = hybrid_search(conn, parse_query("byte-level language models"), embedded, minilm, limit=5)
+        everything = conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar()
+    assert BYTE_LEVEL & {h.paper.arxiv_id for h in found.hits}
+    assert 0 < found.total < everything  # the candidate pool holds every paper of the sample

@@ -4,7 +4,7 @@ import pytest
 def test_search_page_highlights_and_filters(client):
     page = client.get("/search?q=byte+level+tokenizer")
     assert page.status_code == 200
-    assert "<mark>" in page.text and "papers found" in page.text
+    assert "<mark>" in page.text and "papers match" in page.text
     filtered = client.get("/search?q=language&category=cs.CV")
     assert filtered.status_code == 200 and "cs.CV" in filtered.text
     dated = client.get("/search?q=language&after=2026-01-01&before=2026-12-31")
@@ -45,3 +45,13 @@ def test_related_papers_and_meaning_search_with_embeddings(engine, sample_vector
     assert related.count("<li>") == 6 and "2603.15953" not in related
     found = client.get("/search?q=models+that+read+raw+bytes+instead+of+tokens").text
     assert any(i in found for i in ("2410.09303", "2501.10322", "2601.21768"))
+
+
+def test_a_query_nothing_matches_says_so_everywhere(client):
+    page = client.get("/search", params={"q": "zzzzqqq"})
+    assert page.status_code == 200 and "No papers match “zzzzqqq”" in page.text and 'class="card"' not in page.text
+    assert client.get("/api/papers/search", params={"q": "zzzzqqq"}).json() == []
+    feed = client.get("/feeds/search", params={"q": "zzzzqqq"})
+    assert feed.status_code == 200 and "<entry>" not in feed.text
+    filtered = client.get("/search", params={"q": "zzzzqqq", "category": "cs.CL"})
+    assert "Search without the filters" in filtered.text
