@@ -108,9 +108,9 @@ def test_new_versions_are_embedded_again(engine, minilm):
 
 def test_fusion_of_scaled_scores():
     fused = dict(fuse([(1, 10.0), (2, 5.0), (3, 0.0)], [(3, 0.9), (4, 0.5), (1, 0.1)]))
-    assert fused[3] == pytest.approx(0.7)  # last for keyword (0), first for meaning (1)
-    assert fused[1] == pytest.approx(0.3)  # first for keyword, last for meaning
-    assert fused[4] == pytest.approx(0.7 * 0.5)
+    assert fused[3] == pytest.approx(0.8)  # last for keyword (0), first for meaning (1)
+    assert fused[1] == pytest.approx(0.2)  # first for keyword, last for meaning
+    assert fused[4] == pytest.approx(0.8 * 0.5)
     assert [i for i, _ in fuse([(1, 2.0)], [])] == [1]
 
 
