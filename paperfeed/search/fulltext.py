@@ -238,12 +238,16 @@ def _pg_idf_rank(conn: Connection, q: Query, weights: str):  # type: ignore[no-u
     while the store is small (PLAIN_UP_TO), and brings PostgreSQL's ranking near FTS5's bm25.
     """
     vector: sa.ColumnClause[Any] = sa.literal_column("papers.search_vector")
-    total = conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar() or 1
+    terms = [sa.func.plainto_tsquery("english", w) for w in _words(q)]
+    if not terms:
+        return None
+    # One pass counts the papers and each word's papers.
+    counts = conn.execute(
+        sa.select(sa.func.count(), *(sa.func.count().filter(vector.op("@@")(t)) for t in terms)).select_from(papers)
+    ).one()
+    total = int(counts[0]) or 1
     rank: sa.ColumnElement[Any] | None = None
-    for w in _words(q):
-        term = sa.func.plainto_tsquery("english", w)
-        found = conn.execute(sa.select(sa.func.count()).select_from(papers).where(vector.op("@@")(term))).scalar()
-        n = int(found or 0)
+    for term, n in zip(terms, counts[1:], strict=True):
         idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
         part = sa.func.ts_rank(sa.literal_column(f"'{weights}'::float4[]"), vector, term, 1) * idf
         rank = part if rank is None else rank + part

@@ -130,9 +130,9 @@ def subscribe(conn: Connection, email: str, wanted: Wanted, now: datetime) -> tu
     The request changes nothing a stranger could use: a new address gets a
     pending row holding the request, and an existing one keeps its preferences
     and owner. What was asked for travels in the confirmation link (see
-    `confirm`), so only the one who reads that address's mail decides it. The mail is "confirm" for a
-    new or lapsed subscription, "manage" for one already active, and None
-    when such a mail went out less than RESEND_AFTER ago.
+    `confirm`), so only the one who reads that address's mail decides it. The
+    mail is "confirm" for a new or lapsed subscription, "manage" for one
+    already active, and None when such a mail went out less than RESEND_AFTER ago.
     """
     existing = subscription_by_email(conn, email)
     if existing is None:

@@ -70,8 +70,7 @@ def require_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> N
     """Refuse a form (or script) post that does not carry this visitor's CSRF token."""
     cookie = request.cookies.get(CSRF_COOKIE)
     submitted = csrf_token or request.headers.get(CSRF_HEADER, "")
-    security = security_of(request)
-    valid = cookie is not None and security.valid_csrf_cookie(cookie)
+    valid = security_of(request).valid_csrf_cookie(cookie)
     if not (valid and hmac.compare_digest(submitted.encode(), get_visitor(request).csrf.encode())):
         raise HTTPException(403, "This form has expired or did not come from this site. Reload the page and try again.")
 

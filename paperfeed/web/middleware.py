@@ -11,7 +11,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.deps import is_api_path
-from paperfeed.web.security import CSRF_COOKIE, Security
+from paperfeed.web.security import CSRF_COOKIE, CSRF_MAX_AGE, Security
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -64,7 +64,7 @@ class VisitorCookies:
                 if secure:  # browsers remember to come back over https only (never sent over http: RFC 6797)
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 if fresh:
-                    cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000"
+                    cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={CSRF_MAX_AGE}"
                     headers.append((b"set-cookie", (cookie + ("; Secure" if secure else "")).encode()))
                 message["headers"] = headers
             await send(message)

@@ -15,6 +15,7 @@ from paperfeed.settings import Settings, signing_secret
 SESSION_COOKIE = "pf_session"
 CSRF_COOKIE = "pf_csrf"
 CSRF_HEADER = "x-csrf-token"
+CSRF_MAX_AGE = 365 * 86400  # seconds: the CSRF cookie outlives any session
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from paperfeed.store.users import (
     user_by_name,
 )
 from paperfeed.web.deps import CsrfDep, VisitorDep, local_path, redirect, render, security_of
-from paperfeed.web.security import CSRF_COOKIE, SESSION_COOKIE
+from paperfeed.web.security import CSRF_COOKIE, CSRF_MAX_AGE, SESSION_COOKIE
 
 router = APIRouter()
 
@@ -46,7 +46,7 @@ def _start_session(request: Request, engine, user_id: int, response: Response) -
     )
     # A new CSRF cookie too: nothing a page showed before signing in is of use after it.
     response.set_cookie(
-        CSRF_COOKIE, security.new_csrf_cookie(), max_age=365 * 86400, httponly=True, samesite="lax", secure=secure
+        CSRF_COOKIE, security.new_csrf_cookie(), max_age=CSRF_MAX_AGE, httponly=True, samesite="lax", secure=secure
     )
     return response
 
