@@ -87,27 +87,35 @@ def load_recordings(engine, folder: Path) -> None:  # type: ignore[no-untyped-de
     ingest_records(engine, items)
 
 
-def measure(url: str, snapshot: Path, workdir: Path) -> None:
+def fill_store(url: str, snapshot: Path):  # type: ignore[no-untyped-def]
+    """Return an engine on a store holding the 658 real papers, keyword-indexed, not embedded."""
     from paperfeed.ingest import import_snapshot, load_sample
-    from paperfeed.search.embedder import default_model
-    from paperfeed.search.embedding import embed_pending
-    from paperfeed.search.fulltext import index_pending, keyword_search
-    from paperfeed.search.hybrid import hybrid_search, semantic_ids
-    from paperfeed.search.query import parse_query
-    from paperfeed.search.vectors import load_index
+    from paperfeed.search.fulltext import index_pending
     from paperfeed.store.db import make_engine, migrate
-    from paperfeed.store.papers import papers_by_ids
 
     engine = make_engine(url)
     migrate(engine)
     load_sample(engine)
     import_snapshot(engine, snapshot)
     load_recordings(engine, snapshot.parent / "arxiv-api-recordings")
-    model = default_model()
     with engine.begin() as conn:
         index_pending(conn)
+    return engine
+
+
+def measure(url: str, snapshot: Path, workdir: Path) -> None:
+    from paperfeed.search.embedder import default_model
+    from paperfeed.search.embedding import embed_pending
+    from paperfeed.search.fulltext import keyword_search
+    from paperfeed.search.hybrid import hybrid_search, semantic_ids
+    from paperfeed.search.query import parse_query
+    from paperfeed.search.vectors import load_index
+    from paperfeed.store.papers import papers_by_ids
+
+    engine = fill_store(url, snapshot)
+    model = default_model()
     t0 = time.perf_counter()
-    embedded = embed_pending(engine, model)
+    embedded = sum(embed_pending(engine, model).values())
     if embedded:
         print(f"embedded {embedded} papers in {time.perf_counter() - t0:.0f} s (kept for the next run)")
 

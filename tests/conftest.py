@@ -230,15 +230,10 @@ def polite(clock: FakeClock) -> Callable[[Handler], Polite]:
 
 @pytest.fixture(scope="session")
 def minilm():
-    """The packaged embedding model (CI installs it; elsewhere its tests skip, saying why)."""
-    from paperfeed.search.embedder import MiniLM, ModelMissing
+    """The embedding model, a plain dependency: loaded once per run."""
+    from paperfeed.search.embedder import MiniLM
 
-    try:
-        return MiniLM.load()
-    except ModelMissing as exc:
-        if os.environ.get("PAPERFEED_REQUIRE_POSTGRES"):  # CI: everything must run
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+    return MiniLM.load()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ import click
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.cli.search import update_indexes
 from paperfeed.ingest import load_sample
+from paperfeed.search.embedder import model_problem
+from paperfeed.search.vectors import coverage
 from paperfeed.store.backup import BackupError, backup, restore
 from paperfeed.store.listings import store_stats
 
@@ -40,6 +42,10 @@ def stats() -> None:
         click.echo(f"listed from {s.first_listed} to {s.last_listed}")
         click.echo("by source: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_source.items())))
         click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s.top_categories))
+        with engine.connect() as conn:
+            click.echo(f"searchable by meaning: {coverage(conn).describe()}")
+    problem = model_problem()
+    click.echo(f"semantic search: off, {problem}; keyword search only" if problem else "semantic search: on")
 
 
 @click.command()

@@ -33,8 +33,10 @@ def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: boo
 def index(from_scratch: bool, limit: int | None) -> None:
     """Bring the search indexes up to date: keyword index and embeddings (resumable, newest papers first).
 
-    Embedding runs at roughly a dozen papers a second per machine: a large backlog is best left to
-    this command in the background; stopping it loses at most the current chunk of 256.
+    Embedding runs in two passes: titles (hundreds of papers a second), which makes every paper
+    searchable by meaning, then the full text (about twenty a second on 2 cores). A large backlog is
+    best left to this command in the background; stopping it loses at most the current chunk. On
+    PostgreSQL, run it on as many machines as you like: they share the work.
     """
     update_indexes(open_store(load_settings()), embed_limit=limit, from_scratch=from_scratch)
 

@@ -12,6 +12,7 @@ from paperfeed.cli.context import load_settings, open_store
 from paperfeed.clock import now
 from paperfeed.jobs.schedule import JOBS, run_due, work_forever
 from paperfeed.logs import setup_logging
+from paperfeed.search.embedder import model_problem
 
 
 @click.command()
@@ -29,6 +30,8 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the site (migrating the database first)."""
     open_store(load_settings()).dispose()
     setup_logging()
+    problem = model_problem()
+    click.echo(f"semantic search: off, {problem}; keyword search only" if problem else "semantic search: on")
     click.echo(f"paperfeed at http://{host}:{port}")
     uvicorn.run(
         "paperfeed.app:create_app",

@@ -31,7 +31,7 @@ class LiveVectors:
         self.lock = threading.Lock()
         self.model: MiniLM | None = None
         self.index: VectorIndex | None = None
-        self.count = -1
+        self.state: tuple[object, ...] = ()
         self.checked = float("-inf")
         self.unavailable = False
 
@@ -43,10 +43,15 @@ class LiveVectors:
             if self.clock() - self.checked >= CHECK_EVERY:
                 self.checked = self.clock()
                 with self.engine.connect() as conn:
-                    count = conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar() or 0
-                    if count != self.count:
+                    # A paper embedded again (the full pass after the quick one) changes the newest time only.
+                    state = tuple(
+                        conn.execute(
+                            sa.select(sa.func.count(), sa.func.max(embeddings.c.embedded_at)).select_from(embeddings)
+                        ).one()
+                    )
+                    if state != self.state:
                         self.index = load_index(conn, self.data_dir)
-                        self.count = count
+                        self.state = state
             if self.index is not None and self.model is None:
                 try:
                     self.model = self.load_model()

@@ -6,17 +6,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from paperfeed.search.embedder import ModelMissing, default_model
-from paperfeed.search.embedding import embed_pending
+from paperfeed.search.embedding import PASSES, embed_pending
 from paperfeed.search.fulltext import index_pending, rebuild
 from paperfeed.search.keyphrases import index_keyphrases
 from paperfeed.search.vectors import HNSW_ABOVE, count_pending, fill_pgvector, index_paths, update_hnsw
 from paperfeed.store.db import has_pgvector
 from paperfeed.store.schema import embeddings
 
+KEYWORD_LOCK = 0x70660001  # PostgreSQL advisory lock key: one process updates the keyword index at a time
+
 
 def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None, from_scratch: bool = False) -> list[str]:
     """Index what changed (or everything, `from_scratch`); return a line per index saying what was done."""
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # processes sharing the embedding work take turns here
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": KEYWORD_LOCK})
         count = rebuild(conn) if from_scratch else index_pending(conn)
         keyworded = index_keyphrases(conn)
     lines = [f"keyword index: {count} papers indexed; keywords picked for {keyworded}"]
@@ -25,11 +29,16 @@ def update_indexes(engine: Engine, data_dir: str, *, embed_limit: int | None, fr
     try:
         model = default_model()
     except ModelMissing as exc:
-        return [*lines, f"embeddings: skipped ({exc})"]
+        return [*lines, f"embeddings: skipped, semantic search is off: {exc}"]
     done = embed_pending(engine, model, limit=embed_limit)
     with engine.connect() as conn:
-        left = count_pending(conn)
-    lines.append(f"embeddings: {done} papers embedded" + (f", {left} left for `paperfeed index`" if left else ""))
+        left = {step.name: count_pending(conn, step.stage) for step in PASSES}
+    waiting = ", ".join(f"{n} by {name}" for name, n in left.items() if n)
+    lines.append(
+        "embeddings: "
+        + ", ".join(f"{n} papers embedded by {name}" for name, n in done.items())
+        + (f"; still to embed: {waiting} (run `paperfeed index` to go on)" if waiting else "")
+    )
     with engine.begin() as conn:
         if has_pgvector(conn):  # PostgreSQL keeps the vector index itself (pgvector's HNSW)
             copied = fill_pgvector(conn)

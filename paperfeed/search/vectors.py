@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,35 +41,87 @@ def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float32)
 
 
-def pending_papers(conn: Connection, limit: int) -> list[sa.Row]:
-    """Return papers without a current embedding, newest listing first (those readers see first)."""
-    current = sa.and_(
+QUICK, FULL = 1, 2  # the embedding passes: titles first (fast), then the full text (search/embedding.py)
+
+
+def _current(stage: int) -> sa.ColumnElement[bool]:
+    """A paper has an embedding of its present text from this pass or a later one."""
+    return sa.exists().where(
         embeddings.c.paper_id == papers.c.id,
         embeddings.c.model == MODEL_NAME,
         embeddings.c.content_hash == papers.c.content_hash,
+        embeddings.c.stage >= stage,
     )
+
+
+def pending_papers(conn: Connection, limit: int, stage: int = FULL) -> list[sa.Row]:
+    """Return papers this pass has still to embed, newest listing first (those readers see first)."""
     stmt = (
         sa.select(papers.c.id, papers.c.title, papers.c.abstract, papers.c.content_hash)
-        .where(~sa.exists().where(current))
+        .where(~_current(stage))
         .order_by(papers.c.listed_on.desc(), papers.c.id.desc())
         .limit(limit)
     )
     return list(conn.execute(stmt))
 
 
-def count_pending(conn: Connection) -> int:
-    current = sa.and_(
-        embeddings.c.paper_id == papers.c.id,
-        embeddings.c.model == MODEL_NAME,
-        embeddings.c.content_hash == papers.c.content_hash,
-    )
-    return int(
-        conn.execute(sa.select(sa.func.count()).select_from(papers).where(~sa.exists().where(current))).scalar() or 0
-    )
+def count_pending(conn: Connection, stage: int = FULL) -> int:
+    """How many papers this pass has still to embed."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(papers).where(~_current(stage))).scalar() or 0)
 
 
-def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now: datetime | None = None) -> None:
-    """Store (paper id, content digest, vector) triples, replacing older embeddings of those papers."""
+CLAIM_WINDOW = 64  # chunks' worth of pending papers a PostgreSQL worker looks through for unclaimed ones
+_CLAIM_CLASS = 0x7066  # the first key of the two-key advisory locks that claim papers for embedding
+
+
+@contextmanager
+def claimed_papers(engine: Engine, limit: int, stage: int) -> Iterator[list[sa.Row]]:
+    """Yield up to `limit` pending papers that no other process is embedding, claimed for the block.
+
+    On PostgreSQL each paper is claimed with a transaction-level advisory lock held
+    until the block ends: any number of processes on any number of machines take
+    disjoint papers, and a killed process's claims end with its connection, so its
+    papers go to the next one. SQLite serves one machine: the papers are simply read.
+    """
+    if engine.dialect.name != "postgresql":
+        with engine.connect() as conn:
+            yield pending_papers(conn, limit, stage)
+        return
+    with engine.connect() as conn, conn.begin():
+        window = (
+            sa.select(papers.c.id, papers.c.listed_on)
+            .where(~_current(stage))
+            .order_by(papers.c.listed_on.desc(), papers.c.id.desc())
+            .limit(limit * CLAIM_WINDOW)
+            .offset(0)  # keeps PostgreSQL from pulling the lock below into the sort
+            .subquery()
+        )
+        locked = [
+            row.id
+            for row in conn.execute(
+                sa.select(window.c.id).where(sa.func.pg_try_advisory_xact_lock(_CLAIM_CLASS, window.c.id)).limit(limit)
+            )
+        ]
+        # Another process may have finished one of these between our look and our lock: look again.
+        rows = (
+            list(
+                conn.execute(
+                    sa.select(papers.c.id, papers.c.title, papers.c.abstract, papers.c.content_hash)
+                    .where(papers.c.id.in_(locked), ~_current(stage))
+                    .order_by(papers.c.listed_on.desc(), papers.c.id.desc())
+                )
+            )
+            if locked
+            else []
+        )
+        yield rows
+
+
+def save_vectors(
+    conn: Connection, rows: list[tuple[int, str, np.ndarray]], now: datetime | None = None, *, stage: int = FULL
+) -> None:
+    """Store (paper id, content digest, vector) triples made by a pass, replacing older embeddings of those
+    papers."""
     now = now or clock_now()
     ids = [paper_id for paper_id, _, _ in rows]
     conn.execute(embeddings.delete().where(embeddings.c.paper_id.in_(ids)))
@@ -81,6 +134,7 @@ def save_vectors(conn: Connection, rows: list[tuple[int, str, np.ndarray]], now:
                 "content_hash": digest,
                 "vector": to_blob(vector),
                 "embedded_at": now,
+                "stage": stage,
             }
             for paper_id, digest, vector in rows
         ],
@@ -293,3 +347,34 @@ def load_index(conn: Connection, data_dir: str) -> VectorIndex | None:
         graph.set_ef(HNSW_EF)
         return HnswIndex(graph)
     return ExactIndex.load(conn)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the store is searchable by meaning: papers in all, with a current vector from each pass."""
+
+    papers: int
+    quick: int
+    full: int
+
+    def describe(self) -> str:
+        searchable = self.quick + self.full
+        return f"{searchable} of {self.papers} papers ({self.full} embedded in full, {self.quick} by title so far)"
+
+
+def coverage(conn: Connection) -> Coverage:
+    """Count the papers with a current embedding, by the pass that made it."""
+    current = sa.and_(
+        embeddings.c.paper_id == papers.c.id,
+        embeddings.c.model == MODEL_NAME,
+        embeddings.c.content_hash == papers.c.content_hash,
+    )
+    by_stage: dict[int, int] = dict(
+        conn.execute(
+            sa.select(embeddings.c.stage, sa.func.count())
+            .select_from(embeddings.join(papers, current))
+            .group_by(embeddings.c.stage)
+        ).all()
+    )
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar() or 0)
+    return Coverage(total, int(by_stage.get(QUICK, 0)), int(by_stage.get(FULL, 0)))

@@ -210,6 +210,7 @@ embeddings = sa.Table(
     sa.Column("content_hash", sa.String(32), nullable=False),
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian, unit length
     sa.Column("embedded_at", sa.DateTime, nullable=False),  # the on-disk ANN index adds what is newer
+    sa.Column("stage", sa.SmallInteger, nullable=False, server_default="2"),  # search/embedding.py: QUICK or FULL
     sa.Index("ix_embeddings_embedded_at", "embedded_at"),
 )
 

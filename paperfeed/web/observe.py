@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.deps import engine_of, vectors_of
 from paperfeed.metrics import LATENCY, REQUESTS
+from paperfeed.search.embedder import model_problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,7 +58,10 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(request: Request) -> Response:
-    """The store answers and the search index can be loaded: ready for traffic (503 otherwise)."""
+    """The store answers and the search index can be loaded: ready for traffic (503 otherwise).
+
+    A model that cannot be loaded is reported but leaves the site ready: keyword search still answers.
+    """
     checks = {}
     try:
         with engine_of(request).connect() as conn:
@@ -70,6 +74,8 @@ def readyz(request: Request) -> Response:
         checks["index"] = "ok" if index is not None else "none (keyword search only)"
     except Exception as exc:
         checks["index"] = f"failed: {type(exc).__name__}"
+    problem = model_problem()
+    checks["model"] = f"cannot be loaded, {problem} (keyword search only)" if problem else "ok"
     ready = checks["database"] == "ok" and not checks["index"].startswith("failed")
     body = {"status": "ready" if ready else "not ready", **checks}
     return Response(orjson.dumps(body), status_code=200 if ready else 503, media_type="application/json")

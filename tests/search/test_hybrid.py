@@ -96,12 +96,12 @@ def test_new_versions_are_embedded_again(engine, minilm):
     now = __import__("datetime").datetime(2026, 1, 1)
     with engine.begin() as conn:
         upsert_papers(conn, [PaperRecord(title="Walrus ecology", latest_version=1, **record)], now)
-    assert embed_pending(engine, minilm) == 1
-    assert embed_pending(engine, minilm) == 0  # resumable and incremental: nothing left
+    assert embed_pending(engine, minilm) == {"titles": 1, "full text": 1}
+    assert embed_pending(engine, minilm) == {"titles": 0, "full text": 0}  # resumable, incremental: nothing left
     with engine.begin() as conn:
         upsert_papers(conn, [PaperRecord(title="Walrus ecology, revised", latest_version=2, **record)], now)
         assert count_pending(conn) == 1
-    assert embed_pending(engine, minilm) == 1
+    assert embed_pending(engine, minilm) == {"titles": 1, "full text": 1}
     with engine.connect() as conn:
         assert len(ExactIndex.load(conn)) == 1
 
