@@ -63,7 +63,7 @@ def covered(url: str) -> tuple[int, int, int]:
 
 
 def run_index(url: str, data_dir: str, processes: int, full_seconds: float) -> tuple[float, float, list[str]]:
-    """Start `processes` `paperfeed index`; return (seconds to searchable, full-pass papers/s, last lines)."""
+    """Start `processes` `paperfeed index`; return (seconds to searchable, full-pass papers/s)."""
     env = {**os.environ, "PAPERFEED_DATABASE_URL": url, "PAPERFEED_DATA_DIR": data_dir, "CI": "1"}
     start = time.perf_counter()
     procs = [
@@ -105,7 +105,7 @@ def run_index(url: str, data_dir: str, processes: int, full_seconds: float) -> t
             lines.append(out.decode().strip().splitlines()[-1] if out.strip() else "")
     if searchable is None:
         raise SystemExit(f"`paperfeed index` stopped before every paper had a vector: {lines}")
-    return searchable, rate, lines
+    return searchable, rate
 
 
 def report(label: str, n: int, searchable: float, rate: float) -> None:
@@ -116,7 +116,8 @@ def report(label: str, n: int, searchable: float, rate: float) -> None:
         f"1M papers: {per_paper * MILLION / 3600:.2f} h"
     )
     if rate:
-        print(f"  full pass: {rate:.1f} papers/s ({1000 / rate:.1f} ms a paper); 1M papers: {MILLION / rate / 3600:.1f} h")
+        hours = MILLION / rate / 3600
+        print(f"  full pass: {rate:.1f} papers/s ({1000 / rate:.1f} ms a paper); 1M papers: {hours:.1f} h")
 
 
 def main() -> None:
@@ -165,7 +166,7 @@ def main() -> None:
                 with engine.begin() as conn:
                     conn.execute(sa.text("DELETE FROM embeddings"))
                 engine.dispose()
-            searchable, rate, lines = run_index(url, str(workdir / "data"), processes, args.full_seconds)
+            searchable, rate = run_index(url, str(workdir / "data"), processes, args.full_seconds)
             searchable += keyword
             report(f"`paperfeed index`, {processes} process{'es' if processes > 1 else ''}:", papers, searchable, rate)
     finally:

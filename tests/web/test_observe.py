@@ -17,6 +17,7 @@ def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["database"] == "ok"
+    assert ready.json()["model"] == "ok"
 
 
 def test_readiness_fails_when_the_store_is_gone(site, client):
