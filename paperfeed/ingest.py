@@ -246,3 +246,8 @@ def import_snapshot(engine: Engine, path: Path, batch_size: int = BATCH) -> Inge
 def load_sample(engine: Engine, path: Path | None = None) -> IngestSummary:
     """Load the bundled sample corpus (or another file in the daily-papers format)."""
     return ingest_records(engine, sample.read_daily_items(path))
+
+
+def load_sample_morning(engine: Engine, listed_on: date) -> IngestSummary:
+    """Load the sample morning (one real arXiv announcement) listed on `listed_on`: the demo's front page."""
+    return ingest_records(engine, sample.read_sample_morning(listed_on))

@@ -2,12 +2,69 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Literal
 from urllib.parse import quote
 
 from jinja2 import Environment
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from paperfeed.records import collapse_whitespace
+
+# Titles and abstracts carry TeX. Text-mode TeX (\emph{…}, \%, ``quotes'', ~, --) becomes the characters
+# it stands for wherever they are shown; math between $…$ stays TeX on pages, where KaTeX draws it, and becomes
+# text (α, x^2) where nothing draws it: feeds, mail, share tags. The API keeps the text as given.
+_TEX_HINT = re.compile(r"[\\~{}`]|--|''")  # text without any of these reads the same converted or not
+_BARE = re.compile(r"(?<!\\)([%&#])")  # in arXiv abstracts a bare % or & is text, not a comment or a column
+# URLs are kept as written: a ~ in a path is not a space, and \url{…} shows its address.
+_URL = re.compile(r"\\url\{([^{}\s]*)\}|https?://[^\s{}$\\]+")
+_ESCAPED_DOLLAR = "\ue000"  # stands for \$ while converting: a dollar sign, never the start of math
+_HOLD = re.compile("\ue001(\\d+)\ue002")
+
+
+# Shorthands authors define for themselves; unknown macros would otherwise vanish, leaving "(, DINOv2)".
+_SHORTHANDS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "wrt": "w.r.t.", "vs": "vs.", "cf": "cf."}
+
+
+def _converter(math: str) -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    dropped = ("cite", "citep", "citet", "ref", "eqref", "label")  # a reference to nothing on this page
+    macros = [MacroTextSpec(m, simplify_repl="") for m in dropped]
+    macros += [MacroTextSpec(m, simplify_repl=text) for m, text in _SHORTHANDS.items()]
+    context.add_context_category("paperfeed", macros=macros, prepend=True)
+    return LatexNodes2Text(math_mode=math, latex_context=context)
+
+
+_CONVERTERS = {"page": _converter("verbatim"), "text": _converter("text")}
+
+
+@lru_cache(maxsize=16_384)
+def readable(text: str | None, math: Literal["page", "text"] = "page") -> str:
+    """Return a title or abstract as a reader should see it: TeX text macros as text, whitespace collapsed.
+
+    `math="page"` keeps $…$ for KaTeX; `math="text"` turns it into text too, for places nothing draws it.
+    Text without TeX is returned collapsed at once; the rest is cached, since the same few hundred
+    titles and abstracts are shown again and again.
+    """
+    if not text:
+        return ""
+    if not _TEX_HINT.search(text):
+        return collapse_whitespace(text)
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(m.group(1) if m.group(1) is not None else m.group(0))
+        return f"\ue001{len(held) - 1}\ue002"
+
+    source = _BARE.sub(r"\\\1", _URL.sub(hold, text)).replace("\\$", _ESCAPED_DOLLAR)
+    try:
+        converted = _CONVERTERS[math].latex_to_text(source)
+    except Exception:  # pylatexenc is tolerant; should it still fail, the text as given is better than none
+        return collapse_whitespace(text)
+    converted = converted.replace(_ESCAPED_DOLLAR, "\\$" if math == "page" else "$")
+    return collapse_whitespace(_HOLD.sub(lambda m: held[int(m.group(1))], converted))
 
 
 def author_line(authors: list[str], shown: int = 4) -> str:
@@ -18,9 +75,9 @@ def author_line(authors: list[str], shown: int = 4) -> str:
     return f"{', '.join(names)} and {len(authors) - shown} more"
 
 
-def summary(text: str, limit: int = 320) -> str:
-    """Return the start of an abstract, cut at a word, for a card."""
-    flat = collapse_whitespace(text[: limit * 2])
+def summary(text: str, limit: int = 320, math: Literal["page", "text"] = "page") -> str:
+    """Return the start of an abstract as text, cut at a word, for a card."""
+    flat = readable(text, math)
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
@@ -48,6 +105,7 @@ def install_filters(env: Environment) -> None:
     """Give a template environment the text filters: the pages and the mail register them here, once."""
     env.filters.update(
         collapse=collapse_whitespace,
+        tex=readable,
         author_line=author_line,
         summary=summary,
         nice_date=nice_date,

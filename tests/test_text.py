@@ -1,4 +1,6 @@
-from paperfeed.text import author_line, nice_date, plural, summary
+import pytest
+
+from paperfeed.text import author_line, nice_date, plural, readable, summary
 
 
 def test_author_line():
@@ -21,3 +23,40 @@ def test_small_words():
 
     assert nice_date(date(2026, 4, 6)) == "Apr 6, 2026"
     assert plural(1, "paper") == "1 paper" and plural(2, "reply", "replies") == "2 replies"
+
+
+@pytest.mark.parametrize(
+    ("given", "page", "text"),
+    [
+        (r"tokens\textemdash discrete units", "tokens—discrete units", None),
+        (r"a 1.68\% reduction; 40% of Q&A", "a 1.68% reduction; 40% of Q&A", None),
+        ("Combining Byte-~and Word-Level", "Combining Byte- and Word-Level", None),
+        (r"Scan and Snap: \emph{scan} and ``snap''", "Scan and Snap: scan and “snap”", None),
+        (r"modules (\eg, DINOv2) as in \cite{x}", "modules (e.g., DINOv2) as in", None),
+        (r"kitap vs. kitab{\i} --- M\"uller", "kitap vs. kitabı — Müller", None),
+        (r"cost $O(n^2)$ with $\alpha$", r"cost $O(n^2)$ with $\alpha$", "cost O(n^2) with α"),
+        (r"costs \$5 and \textbf{more", r"costs \$5 and more", "costs $5 and more"),
+        (r"code at https://github.com/a_b/c~d and \url{http://x.org/z%20}", None, None),
+        ("plain   text\n wrapped", "plain text wrapped", None),
+        ("unbalanced { brace \\", None, None),
+    ],
+)
+def test_tex_becomes_text(given, page, text):
+    if page is not None:
+        assert readable(given) == page
+    if text is not None:
+        assert readable(given, "text") == text
+    assert "\\textemdash" not in readable(given, "text")
+
+
+def test_urls_are_kept_as_written():
+    out = readable(r"code at https://github.com/a_b/c~d and \url{http://x.org/z%20}")
+    assert out == "code at https://github.com/a_b/c~d and http://x.org/z%20"
+
+
+def test_highlight_markers_survive():
+    assert readable("a \x02tok\x03 \\emph{\x02fast\x03}") == "a \x02tok\x03 \x02fast\x03"
+
+
+def test_a_card_summary_is_text():
+    assert summary(r"We cut 40\% of tokens\textemdash fast.", 100) == "We cut 40% of tokens—fast."

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from paperfeed.records import collapse_whitespace
 from paperfeed.store.comments import Comment
 from paperfeed.store.models import Paper
+from paperfeed.text import readable
 from paperfeed.trending import listed_at
 
 _MARK = re.compile(r"(<mark>.*?</mark>)", re.S)
@@ -130,7 +131,7 @@ def comment_json(comment: Comment) -> dict[str, Any]:
 def paper_markdown(paper: Paper, base_url: str) -> str:
     """The paper as markdown: title, authors, abstract, links."""
     lines = [
-        f"# {collapse_whitespace(paper.title)}",
+        f"# {readable(paper.title)}",
         "",
         f"**Authors:** {', '.join(collapse_whitespace(a) for a in paper.authors)}",
         "",
@@ -140,7 +141,7 @@ def paper_markdown(paper: Paper, base_url: str) -> str:
     lines += [
         "## Abstract",
         "",
-        collapse_whitespace(paper.abstract),
+        readable(paper.abstract),
         "",
         "## Links",
         "",

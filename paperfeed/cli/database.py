@@ -8,19 +8,26 @@ import click
 
 from paperfeed.cli.context import load_settings, open_store
 from paperfeed.cli.search import update_indexes
-from paperfeed.ingest import load_sample
+from paperfeed.clock import now
+from paperfeed.ingest import load_sample, load_sample_morning
 from paperfeed.search.embedder import model_problem
 from paperfeed.search.vectors import coverage
+from paperfeed.sources.sample import MORNING_ANNOUNCED
 from paperfeed.store.backup import BackupError, backup, restore
 from paperfeed.store.listings import store_stats
+from paperfeed.text import nice_date
 
 
 @click.command()
-@click.option("--sample", is_flag=True, help="Also load the bundled sample corpus (44 featured papers).")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Also load the bundled sample: 44 featured papers, and a real arXiv announcement listed today.",
+)
 def init(sample: bool) -> None:
     """Create or upgrade the database, optionally loading the sample corpus.
 
-    Safe to run again: migrations only move forward and the sample is upserted.
+    Safe to run again: migrations only move forward and the sample is upserted (its morning moves to today).
     """
     settings = load_settings()
     engine = open_store(settings)
@@ -28,6 +35,11 @@ def init(sample: bool) -> None:
     if sample:
         summary = load_sample(engine)
         click.echo(f"sample corpus: {summary}")
+        today = now().date()
+        morning = load_sample_morning(engine, today)
+        click.echo(
+            f"sample morning (arXiv's announcement of {nice_date(MORNING_ANNOUNCED)}, listed {today}): {morning}"
+        )
         update_indexes(engine, embed_limit=settings.embed_after_ingest)
 
 

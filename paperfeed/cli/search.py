@@ -6,12 +6,12 @@ import click
 from sqlalchemy.engine import Engine
 
 from paperfeed.cli.context import load_settings, open_store
-from paperfeed.records import collapse_whitespace
 from paperfeed.search import upkeep
 from paperfeed.search.embedder import ModelMissing, default_model
 from paperfeed.search.hybrid import hybrid_search
 from paperfeed.search.query import parse_query
 from paperfeed.search.vectors import load_index
+from paperfeed.text import readable
 
 
 def update_indexes(engine: Engine, *, embed_limit: int | None, from_scratch: bool = False) -> None:
@@ -58,4 +58,4 @@ def search(query: str, limit: int) -> None:
     click.echo(f"{results.total} papers match")
     for n, hit in enumerate(results.hits, 1):
         p = hit.paper
-        click.echo(f"{n:3}. {p.arxiv_id:18} {collapse_whitespace(p.title)[:100]}")
+        click.echo(f"{n:3}. {p.arxiv_id:18} {readable(p.title, 'text')[:100]}")

@@ -15,6 +15,7 @@ from feedgen.feed import FeedGenerator
 
 from paperfeed.records import collapse_whitespace
 from paperfeed.store.models import Paper
+from paperfeed.text import readable
 
 # What XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF): dropped where feeds are written,
 # since a title or a search query holding one would otherwise make lxml refuse the whole feed.
@@ -76,7 +77,7 @@ def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = 
         entry = fg.add_entry(order="append")
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(xml_text(paper.title))
+        entry.title(xml_text(readable(paper.title, "text")))
         if fmt == "atom":  # an RSS item has a single link: the paper's page
             entry.link(
                 href=paper.pdf_url or f"https://arxiv.org/pdf/{paper.arxiv_id}",
@@ -85,7 +86,7 @@ def render_feed(feed: Feed, base_url: str, fmt: str, updated: datetime | None = 
                 title="PDF",
             )
         entry.link(href=url, rel="alternate")
-        entry.description(xml_text(paper.abstract), isSummary=True)
+        entry.description(xml_text(readable(paper.abstract, "text")), isSummary=True)
         for name in paper.authors:
             entry.author({"name": xml_text(name) or "?"})
             if fmt == "rss":

@@ -98,7 +98,7 @@ class Composer:
         """Return a paper's text and HTML blocks (cached: the same for every subscriber)."""
         block = self.papers.get(paper.id)
         if block is None:
-            abstract = summary(paper.abstract, ABSTRACT_CHARS)
+            abstract = summary(paper.abstract, ABSTRACT_CHARS, "text")
             ctx = {
                 "p": paper,
                 "css": CSS,

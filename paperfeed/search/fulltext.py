@@ -23,6 +23,7 @@ from paperfeed.store.index_state import forget_state, read_state, write_state
 from paperfeed.store.models import Paper
 from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.schema import paper_categories, papers
+from paperfeed.text import readable
 
 START, STOP = "\x02", "\x03"  # highlight markers: control characters no text on a page contains
 TITLE_WEIGHT, AUTHORS_WEIGHT, ABSTRACT_WEIGHT = 5.0, 2.0, 1.0
@@ -40,8 +41,17 @@ WATERMARK = "keyword_indexed_through"
 class Hit:
     paper: Paper
     score: float
-    title_html: Markup  # escaped, matched terms in <mark>
-    snippet_html: Markup
+    title: str  # as given, matched terms between START and STOP
+    snippet: str
+
+    @property
+    def title_html(self) -> Markup:
+        """The title for a page: TeX as text, escaped, matched terms in <mark>."""
+        return marked(readable(self.title))
+
+    @property
+    def snippet_html(self) -> Markup:
+        return marked(readable(self.snippet))
 
 
 @dataclass(slots=True)
@@ -391,7 +401,7 @@ def hits_for(conn: Connection, q: Query, scored: list[tuple[int, float]]) -> lis
         if paper is None:
             continue
         title, snippet = marks.get(paper_id) or (paper.title, _opening(paper.abstract))
-        hits.append(Hit(paper, score, marked(title), marked(snippet or "")))
+        hits.append(Hit(paper, score, title, snippet or ""))
     return hits
 
 

@@ -34,7 +34,7 @@ def test_backup_then_restore(tmp_path):
     assert run(url, "restore", str(tmp_path / "copy.db")).exit_code == 2  # asks for --yes
     restored = run(url, "restore", str(tmp_path / "copy.db"), "--yes")
     assert restored.exit_code == 0, restored.output
-    assert count(url) == 44
+    assert count(url) == 290
 
 
 def test_restore_refuses_what_is_not_a_backup(tmp_path):

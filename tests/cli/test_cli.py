@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperfeed.cli import main
+from paperfeed.clock import now
 from tests.conftest import FIXTURES, free_port
 
 
@@ -67,12 +68,15 @@ def test_serve_defaults():
 def test_init_sample_then_stats(run):
     first = run("init", "--sample")
     assert first.exit_code == 0, first.output
-    assert "inserted 44" in first.output
+    assert "sample corpus: read 44, inserted 44" in first.output
+    assert f"sample morning (arXiv's announcement of Feb 2, 2011, listed {now().date()}): read 246, inserted 246" in (
+        first.output
+    )
     again = run("init", "--sample")
-    assert "unchanged 44" in again.output
+    assert "unchanged 44" in again.output and "unchanged 246" in again.output
     stats = run("stats")
-    assert "papers: 44" in stats.output and "cs.CL 18" in stats.output
-    assert "searchable by meaning: 0 of 44 papers" in stats.output and "semantic search: on" in stats.output
+    assert "papers: 290" in stats.output and "cs.CL 18" in stats.output
+    assert "searchable by meaning: 0 of 290 papers" in stats.output and "semantic search: on" in stats.output
 
 
 def test_index_and_search_from_the_command_line(run):
@@ -131,7 +135,8 @@ def test_serve_answers_with_the_sample(run, database_url):
                     raise
                 time.sleep(0.1)
         assert response.status_code == 200
-        assert "On the Geometric Structure of Layer Updates" in response.text
+        assert "246 papers, most upvoted first" in response.text  # the sample morning, listed today
+        assert "Monte-Carlo sampling of energy-constrained quantum superpositions" in response.text
     finally:
         proc.terminate()
         proc.wait(10)
@@ -156,7 +161,7 @@ def test_without_the_model_every_command_and_readyz_say_so(database_url, tmp_pat
     assert "embeddings: skipped, semantic search is off" in cli("index")
     stats = cli("stats")
     assert "semantic search: off, the embedding model is not installed" in stats
-    assert "searchable by meaning: 0 of 44 papers" in stats
+    assert "searchable by meaning: 0 of 290 papers" in stats
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", WITHOUT_MODEL, "serve", "--port", str(port)],

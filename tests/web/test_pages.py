@@ -212,3 +212,41 @@ def test_keywords_are_chips_that_search(client):
 def test_dates_at_the_ends_of_the_calendar_are_a_clear_400(client, url):
     answer = client.get(url)
     assert answer.status_code == 400 and "years 1900" in answer.text
+
+
+def test_tex_reads_as_text_everywhere_a_title_or_abstract_is_shown(client):
+    """2505.18227's abstract says tokens\\textemdash discrete units; MorphTok's 1.68\\% reduction."""
+    raw = r"tokens\textemdash discrete"
+    paper = client.get("/papers/2505.18227").text
+    assert "tokens—discrete units" in paper and "\\textemdash" not in paper
+    assert re.search(r'<meta name="description" content="[^"]*tokens—discrete', paper)
+    day = client.get("/?date=2025-05-23").text
+    assert "tokens—discrete" in day and "\\textemdash" not in day
+    found = client.get("/search", params={"q": "tokens discrete units token reduction"}).text
+    assert "\\textemdash" not in found
+    assert "\\%" not in client.get("/papers/2504.10335").text
+    markdown = client.get("/papers/2505.18227.md").text
+    assert "tokens—discrete" in markdown and "\\textemdash" not in markdown
+    feed = (
+        client.get("/feeds/categories/cs.LG").text + client.get("/feeds/search", params={"q": "token reduction"}).text
+    )
+    assert "\\textemdash" not in feed and "tokens—discrete" in feed
+    assert raw in client.get("/api/papers/2505.18227").json()["summary"]  # the API keeps the text as given
+    hits = client.get("/api/papers/search", params={"q": "discrete units derived from raw data"}).json()
+    assert any(raw in "".join(part["text"] for part in hit["highlightedSummary"]) for hit in hits)
+
+
+def test_the_sample_morning_is_a_full_front_page_that_says_it_is_sample_data(client, engine):
+    from paperfeed.ingest import load_sample_morning
+    from paperfeed.text import nice_date
+
+    today = now().date()
+    loaded = load_sample_morning(engine, today)
+    assert loaded.counts.inserted == 246 and loaded.skipped == 0
+    front = client.get("/").text
+    assert f"Papers of {nice_date(today)}" in front and "246 papers, most upvoted first" in front
+    assert "Sample data: the new submissions of arXiv&#39;s announcement of Wednesday, Feb 2, 2011" in front
+    paper = client.get("/papers/1102.0278").text
+    assert "First version</dt><dd>Feb 1, 2011" in paper and "Sample data" in paper
+    featured = client.get("/?date=2026-04-01").text
+    assert "featured on Hugging Face&#39;s Daily Papers" in featured and "arXiv&#39;s announcement" not in featured

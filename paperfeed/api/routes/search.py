@@ -12,6 +12,7 @@ from paperfeed.api.errors import ERRORS, READ_TAGS
 from paperfeed.api.respond import items_json, json_response
 from paperfeed.api.shapes import highlights
 from paperfeed.deps import EngineDep, VectorsDep
+from paperfeed.search.fulltext import marked
 from paperfeed.search.hybrid import hybrid_search
 from paperfeed.search.query import parse_query
 
@@ -39,6 +40,6 @@ def search_papers(
         results = hybrid_search(conn, query, index, model, limit)
         items = items_json(conn, [h.paper for h in results.hits])
     for item, hit in zip(items, results.hits, strict=True):
-        item["highlightedTitle"] = highlights(hit.title_html)
-        item["highlightedSummary"] = highlights(hit.snippet_html)
+        item["highlightedTitle"] = highlights(marked(hit.title))  # as given, as Hugging Face's API does
+        item["highlightedSummary"] = highlights(marked(hit.snippet))
     return json_response(items)

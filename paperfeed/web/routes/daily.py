@@ -13,6 +13,7 @@ from paperfeed.clock import now
 from paperfeed.dates import next_month, parse_day, parse_month, parse_week, week_label
 from paperfeed.deps import EngineDep
 from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.sources.sample import sample_notes
 from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed
 from paperfeed.store.trending import trending_list
 from paperfeed.store.votes import voted_papers
@@ -62,6 +63,7 @@ def _listing(
         "daily.html",
         {
             "papers": papers,
+            "sample_notes": sample_notes({p.source for p in papers}),
             "total": total,
             "voted": voted,
             "keywords": keywords,

@@ -13,6 +13,7 @@ from paperfeed.deps import MAX_ROW_ID, EngineDep, FormRowId, RowId, vectors_of
 from paperfeed.records import InvalidArxivId, parse_arxiv_id
 from paperfeed.search.hybrid import related_papers
 from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.sources.sample import sample_notes
 from paperfeed.store.claims import claim_authorship, is_confirmed_author, user_claims
 from paperfeed.store.collections import add_to_collection, user_collections
 from paperfeed.store.comments import add_comment, delete_comment, edit_comment, paper_comments
@@ -79,6 +80,7 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
         user = visitor.user
         context = {
             "paper": paper,
+            "sample_notes": sample_notes({paper.source}),
             "threads": threads(comments),
             "voted": bool(user and voted_papers(conn, user.id, [paper.id])),
             "collections": user_collections(conn, user.id) if user else [],
