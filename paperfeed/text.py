@@ -92,6 +92,15 @@ def nice_date(value: date | datetime | None) -> str:
     return f"{value:%b} {value.day}, {value.year}"
 
 
+def date_span(first: date, last: date) -> str:
+    """Return 'Mar 30 – Apr 5, 2026' (or 'Apr 6–12, 2026', 'Dec 29, 2025 – Jan 4, 2026') for a week."""
+    if first.year != last.year:
+        return f"{nice_date(first)} – {nice_date(last)}"
+    if first.month != last.month:
+        return f"{first:%b} {first.day} – {last:%b} {last.day}, {last.year}"
+    return f"{first:%b} {first.day}–{last.day}, {last.year}"
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
@@ -109,6 +118,7 @@ def install_filters(env: Environment) -> None:
         author_line=author_line,
         summary=summary,
         nice_date=nice_date,
+        date_span=date_span,
         plural=plural,
         path_quote=path_quote,
     )

@@ -60,3 +60,13 @@ def test_highlight_markers_survive():
 
 def test_a_card_summary_is_text():
     assert summary(r"We cut 40\% of tokens\textemdash fast.", 100) == "We cut 40% of tokens—fast."
+
+
+def test_date_spans():
+    from datetime import date
+
+    from paperfeed.text import date_span
+
+    assert date_span(date(2026, 4, 6), date(2026, 4, 12)) == "Apr 6–12, 2026"
+    assert date_span(date(2026, 3, 30), date(2026, 4, 5)) == "Mar 30 – Apr 5, 2026"
+    assert date_span(date(2025, 12, 29), date(2026, 1, 4)) == "Dec 29, 2025 – Jan 4, 2026"

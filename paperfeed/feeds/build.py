@@ -22,6 +22,17 @@ from paperfeed.text import readable
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def shown_as_page(accept: str) -> bool:
+    """Is a person opening a feed in a browser (show it as a page) rather than a reader fetching it?
+
+    Browsers ask for text/html; feed readers name Atom or RSS, or take anything. An explicit
+    ?format= is always the feed itself, so the address the page gives to subscribe works in every reader.
+    Not an XSLT stylesheet: Chromium 156 shows XSLT pages under a deprecation banner and is removing XSLT.
+    """
+    accept = accept.lower()
+    return "text/html" in accept and "atom+xml" not in accept and "rss+xml" not in accept
+
+
 def xml_text(value: str) -> str:
     """Return text with whitespace collapsed and every character XML cannot carry removed."""
     return _NOT_XML.sub("", collapse_whitespace(value))

@@ -21,7 +21,7 @@ from paperfeed.records import collapse_whitespace
 from paperfeed.search.query import STOPWORDS, Query, words_of
 from paperfeed.store.index_state import forget_state, read_state, write_state
 from paperfeed.store.models import Paper
-from paperfeed.store.papers import papers_by_ids
+from paperfeed.store.papers import newest_first, papers_by_ids
 from paperfeed.store.schema import paper_categories, papers
 from paperfeed.text import readable
 
@@ -410,10 +410,13 @@ def _opening(abstract: str, limit: int = 300) -> str:
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
-def keyword_search(conn: Connection, q: Query, limit: int = 20, offset: int = 0) -> Results:
-    """Return a page of papers matching the query, best first, with highlighted titles and snippets."""
+def keyword_search(conn: Connection, q: Query, limit: int = 20, offset: int = 0, sort: str = "relevance") -> Results:
+    """Return a page of papers matching the query, best first (or the best matches newest first), with
+    highlighted titles and snippets."""
     if not q.has_text and not q.has_filters:
         return Results([], 0, [*q.notes, "Type a few words to search."])
     # At least a hundred, so that the staging (keyword_ranked) stops early only on a large store.
     ranked, total = keyword_ranked(conn, q, max(100, offset + limit))
+    if sort == "new":
+        ranked = newest_first(conn, ranked)
     return Results(hits_for(conn, q, ranked[offset : offset + limit]), total, list(q.notes))

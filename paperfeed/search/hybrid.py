@@ -41,7 +41,7 @@ from paperfeed.search.fulltext import (
 from paperfeed.search.query import Query, words_of
 from paperfeed.search.vectors import VectorIndex
 from paperfeed.store.models import Paper
-from paperfeed.store.papers import papers_by_ids
+from paperfeed.store.papers import newest_first, papers_by_ids
 from paperfeed.store.schema import papers
 
 SEMANTIC_WEIGHT = 0.8  # and 0.2 for keyword
@@ -111,12 +111,21 @@ def fuse(
     return sorted(fused.items(), key=lambda kv: (-kv[1], -kv[0]))
 
 
+SORTS = ("relevance", "new")  # best match first, or the matches newest first
+
+
 def hybrid_search(
-    conn: Connection, q: Query, index: VectorIndex | None, model: MiniLM | None, limit: int = 20, offset: int = 0
+    conn: Connection,
+    q: Query,
+    index: VectorIndex | None,
+    model: MiniLM | None,
+    limit: int = 20,
+    offset: int = 0,
+    sort: str = "relevance",
 ) -> Results:
     """Return the papers that match, keyword and semantic rankings fused; keyword alone without a model."""
     if index is None or model is None or not len(index) or not q.has_text:
-        return keyword_search(conn, q, limit, offset)
+        return keyword_search(conn, q, limit, offset, sort)
     # The query is embedded on another thread while the keyword index ranks here: both release the
     # GIL (numpy, SQLite), so the slower of the two sets the time, not their sum.
     embedding = _EMBEDDER.submit(model.embed, [query_text(q)])
@@ -128,6 +137,8 @@ def hybrid_search(
     if moved is not None:
         fused = fuse(keyword, semantic_ids(conn, index, model, q, CANDIDATES, vector=moved))
     matches = _matching(conn, q, fused, dict(semantic), {i for i, _ in keyword})
+    if sort == "new":
+        matches = newest_first(conn, matches)
     return Results(hits_for(conn, q, matches[offset : offset + limit]), len(matches), list(q.notes))
 
 

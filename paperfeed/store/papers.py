@@ -68,6 +68,20 @@ def papers_by_ids(conn: Connection, ids: list[int]) -> list[Paper]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def newest_first(conn: Connection, scored: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Return (paper id, score) pairs ordered by listing day, newest first (a search sorted by date)."""
+    if not scored:
+        return []
+    ids = [i for i, _ in scored]
+    order = conn.execute(
+        sa.select(papers.c.id)
+        .where(papers.c.id.in_(ids))
+        .order_by(papers.c.listed_on.desc(), papers.c.published_at.desc(), papers.c.id.desc())
+    ).scalars()
+    score = dict(scored)
+    return [(i, score[i]) for i in order]
+
+
 def papers_after(
     conn: Connection,
     after_id: int,

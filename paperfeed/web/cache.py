@@ -20,12 +20,19 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from paperfeed.feeds.build import shown_as_page
 from paperfeed.web.security import SESSION_COOKIE
 
 _SESSION = SESSION_COOKIE.encode() + b"="
 
 
 Entry = tuple[float, int, list[tuple[bytes, bytes]], bytes]  # (stored at, status, headers, body)
+
+
+def _variant(scope: Scope) -> bytes:
+    """Answers vary with Accept in one way only: a feed opened in a browser is shown as a page."""
+    accept = next((v for k, v in scope["headers"] if k == b"accept"), b"")
+    return b"#page" if shown_as_page(accept.decode("latin-1")) else b""
 
 
 class PageCache:
@@ -64,7 +71,7 @@ class PageCache:
                 self.pages.clear()  # a write: what this worker shows must not lag behind it
             await self.app(scope, receive, send)
             return
-        key = scope["path"].encode() + b"?" + scope.get("query_string", b"")
+        key = scope["path"].encode() + b"?" + scope.get("query_string", b"") + _variant(scope)
         entry = self.pages.get(key)
         if entry is None and key in self.rendering:
             await self.rendering[key].wait()  # someone is rendering it: use theirs

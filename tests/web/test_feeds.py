@@ -135,3 +135,27 @@ def test_a_title_with_a_control_character_leaves_its_category_feed_readable(clie
     assert answer.status_code == 200
     titles = [t.text for t in etree.fromstring(answer.content).iter("{http://www.w3.org/2005/Atom}title")]
     assert "Bell [31m states" in titles
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
+READER = "application/atom+xml, application/rss+xml;q=0.9, application/xml;q=0.8, */*;q=0.5"
+
+
+def test_a_feed_opened_in_a_browser_is_a_page_that_says_how_to_subscribe(client):
+    page = client.get("/feeds/daily", headers={"Accept": BROWSER})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "This is a feed." in page.text and 'value="http://127.0.0.1:8000/feeds/daily?format=atom"' in page.text
+    assert page.headers["vary"] == "Accept"
+    # the same address, asked by a reader or with any Accept, right after (the page cache keeps both apart)
+    for accept in (READER, "*/*", ""):
+        feed = client.get("/feeds/daily", headers={"Accept": accept})
+        assert feed.headers["content-type"].startswith("application/atom+xml"), accept
+        assert parsed(feed).entries
+    explicit = client.get("/feeds/daily?format=atom", headers={"Accept": BROWSER})
+    assert explicit.headers["content-type"].startswith("application/atom+xml")  # the address the page gives
+    assert client.get("/feeds/daily", headers={"Accept": BROWSER}).headers["content-type"].startswith("text/html")
+
+
+def test_category_and_search_pages_show_their_feed(client):
+    assert 'class="feed-link" href="/feeds/categories/cs.CL"' in client.get("/categories/cs.CL").text
+    assert 'class="feed-link" href="/feeds/search?q=tokenizer"' in client.get("/search?q=tokenizer").text

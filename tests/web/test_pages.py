@@ -33,13 +33,16 @@ def test_previous_and_next_skip_empty_days(client):
 
 def test_an_empty_day_says_so(client):
     page = client.get("/?date=2026-03-17")
-    assert page.status_code == 200 and "No papers here yet" in page.text
+    assert page.status_code == 200 and "No papers were listed then." in page.text
 
 
 def test_week_and_month_views(client):
     week = client.get("/week/2026-W14")
-    assert week.status_code == 200 and FIRST in week.text and "week 2026-W14" in week.text
-    assert 'href="/week/2026-W13"' in week.text
+    assert week.status_code == 200 and FIRST in week.text and "Week 2026-W14" in week.text
+    assert "<title>Papers of Mar 30 – Apr 5, 2026 · paperfeed</title>" in week.text
+    assert 'href="/week/2026-W13"' in week.text and "← Mar 23–29, 2026" in week.text
+    assert '<a href="/">Latest day</a>' not in week.text  # it holds the latest day, Apr 1
+    assert '<a href="/">Latest day</a>' in client.get("/week/2026-W13").text  # the way back from earlier weeks
     month = client.get("/month/2025-10")
     assert month.status_code == 200 and "Papers of October 2025" in month.text
     assert month.text.count('class="card"') == 4  # the sample lists four papers in October 2025

@@ -1,3 +1,6 @@
+import re
+from datetime import datetime
+
 import pytest
 
 
@@ -55,3 +58,15 @@ def test_a_query_nothing_matches_says_so_everywhere(client):
     assert feed.status_code == 200 and "<entry>" not in feed.text
     filtered = client.get("/search", params={"q": "zzzzqqq", "category": "cs.CL"})
     assert "Search without the filters" in filtered.text
+
+
+def test_the_matches_newest_first_and_pages_labelled_for_relevance(client):
+    best = client.get("/search", params={"q": "tokenization"}).text
+    assert 'aria-current="true">Best match</a>' in best and "More matches →" in best
+    newest = client.get("/search", params={"q": "tokenization", "sort": "new"}).text
+    assert 'aria-current="true">Newest first</a>' in newest and "Older →" in newest
+    assert re.search(r"(\d+) papers match", best).group(1) == re.search(r"(\d+) papers match", newest).group(1)
+    listed = re.findall(r'<p class="meta">[^<]*· listed (\w{3} \d{1,2}, \d{4})</p>', newest)
+    stamps = [datetime.strptime(d, "%b %d, %Y") for d in listed]
+    assert len(stamps) >= 5 and stamps == sorted(stamps, reverse=True)
+    assert client.get("/search", params={"q": "x", "sort": "oldest"}).status_code == 400

@@ -17,7 +17,7 @@ from paperfeed.sources.sample import sample_notes
 from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed
 from paperfeed.store.trending import trending_list
 from paperfeed.store.votes import voted_papers
-from paperfeed.text import nice_date
+from paperfeed.text import date_span, nice_date
 from paperfeed.web.deps import VisitorDep, render
 
 router = APIRouter()
@@ -52,8 +52,10 @@ def _listing(
     prev: tuple[str, str] | None,
     nxt: tuple[str, str] | None,
     show_day: bool,
+    subheading: str = "",
 ) -> Response:
     with engine.connect() as conn:
+        latest = latest_day(conn)
         papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
         voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
         keywords = keyphrases_of(conn, [p.id for p in papers])
@@ -71,6 +73,11 @@ def _listing(
             "page": page,
             "pages": pages,
             "heading": heading,
+            "subheading": subheading,
+            "first": first,
+            "last": last,
+            "latest": latest,
+            "past": last < now().date(),
             "base_url": base_url,
             "tabs": tabs,
             "show_day": show_day,
@@ -143,11 +150,15 @@ def weekly(
         last=monday + timedelta(days=6),
         sort=sort,
         page=page,
-        heading=f"Papers of week {label}",
+        heading=f"Papers of {date_span(monday, monday + timedelta(days=6))}",
+        subheading=f"Week {label}",
         base_url=_with(f"/week/{label}", sort=sort),
         tabs=_tabs(monday, "week", sort),
-        prev=(_with(f"/week/{week_label(prev_monday)}", sort=sort), week_label(prev_monday)),
-        nxt=(_with(f"/week/{week_label(next_monday)}", sort=sort), week_label(next_monday)),
+        prev=(_with(f"/week/{week_label(prev_monday)}", sort=sort), date_span(prev_monday, monday - timedelta(days=1))),
+        nxt=(
+            _with(f"/week/{week_label(next_monday)}", sort=sort),
+            date_span(next_monday, next_monday + timedelta(days=6)),
+        ),
         show_day=True,
     )
 

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from paperfeed.clock import now
 from paperfeed.deps import EngineDep, public_base, settings_of, vectors_of
-from paperfeed.feeds.build import FORMATS, Feed, newest_date, render_feed
+from paperfeed.feeds.build import FORMATS, Feed, newest_date, render_feed, shown_as_page
 from paperfeed.recommend.personal import current_picks
 from paperfeed.records import is_category
 from paperfeed.search.hybrid import hybrid_search
@@ -52,6 +52,10 @@ def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
 
 
 def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = False) -> Response:  # type: ignore[no-untyped-def]
+    if "format" not in request.query_params and shown_as_page(request.headers.get("accept", "")):
+        address = feed.self_url + ("&" if "?" in feed.self_url else "?") + "format=atom"
+        headers = {"Vary": "Accept", "Cache-Control": "private, max-age=0" if private else "public, max-age=300"}
+        return render(request, "feed.html", {"feed": feed, "address": address}, headers=headers)
     with engine.connect() as conn:
         voted = latest_vote_at(conn, [p.id for p in feed.papers])
     modified = newest_date(feed.papers)
@@ -60,6 +64,7 @@ def _answer(request: Request, engine, feed: Feed, fmt: str, *, private: bool = F
     body = render_feed(feed, public_base(request), fmt, updated=modified)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {
+        "Vary": "Accept",
         "ETag": etag,
         "Last-Modified": format_datetime(modified, usegmt=True),
         "Cache-Control": f"{'private' if private else 'public'}, max-age=300",

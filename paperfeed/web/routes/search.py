@@ -30,6 +30,7 @@ def search_page(
     after: str = "",
     before: str = "",
     page: Annotated[int, Query(ge=1, le=500)] = 1,
+    sort: Annotated[str, Query(pattern="^(relevance|new)$")] = "relevance",
 ) -> Response:
     query = parse_query(q)
     if category.strip():
@@ -42,13 +43,15 @@ def search_page(
     model, vectors = vectors_of(request).get() if asked else (None, None)
     with engine.connect() as conn:
         results = (
-            hybrid_search(conn, query, vectors, model, PER_PAGE, (page - 1) * PER_PAGE) if asked else Results([], 0)
+            hybrid_search(conn, query, vectors, model, PER_PAGE, (page - 1) * PER_PAGE, sort)
+            if asked
+            else Results([], 0)
         )
         ids = [h.paper.id for h in results.hits]
         voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
-    base = "/search?" + urlencode(
-        {k: v for k, v in {"q": q, "category": category, "after": after, "before": before}.items() if v}
-    )
+    params = {"q": q, "category": category, "after": after, "before": before}
+    base = "/search?" + urlencode({k: v for k, v in {**params, "sort": sort}.items() if v and v != "relevance"})
+    feed = "/feeds/search?" + urlencode({k: v for k, v in params.items() if v})
     return render(
         request,
         "search.html",
@@ -62,5 +65,11 @@ def search_page(
             "page": page,
             "pages": max(1, -(-results.total // PER_PAGE)),
             "base_url": base,
+            "sort": sort,
+            "sorts": [
+                (label, "/search?" + urlencode({k: v for k, v in {**params, "sort": key}.items() if v}), key == sort)
+                for key, label in (("relevance", "Best match"), ("new", "Newest first"))
+            ],
+            "feed_url": feed,
         },
     )
