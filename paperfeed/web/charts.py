@@ -44,17 +44,16 @@ def category_bars(categories: list[tuple[str, int]], width: int = 720) -> Markup
     """Return an SVG bar chart of the top categories, one row each."""
     if not categories:
         return Markup('<p class="muted">No categories yet.</p>')
-    row, label_w = 26, 150
+    row, label_w = 26, min(150, width // 3)
     height = row * len(categories) + 8
     top = max(n for _, n in categories) or 1
-    plot_w = width - label_w - 70
+    plot_w = width - label_w - 50
     rows = []
     for i, (cat, n) in enumerate(categories):
         y = 4 + i * row
         w = max(1.0, plot_w * n / top)
         rows.append(
-            f'<a href="/categories/{escape(cat)}"><text x="{label_w - 8}" y="{y + 17}" text-anchor="end" '
-            f'class="tick">{escape(cat)}</text></a>'
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" class="tick">{escape(cat)}</text>'
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" class="bar"/>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" class="tick">{n}</text>'
         )

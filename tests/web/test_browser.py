@@ -19,7 +19,11 @@ def sign_up(page: Page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    menu = page.locator("details.usermenu")
+    expect(menu.locator("summary")).to_have_text(username)
+    menu.locator("summary").click()  # the member menu opens without scripts (details/summary)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    menu.locator("summary").click()
 
 
 def test_a_new_user_upvotes_without_a_reload(page: Page, live_site):

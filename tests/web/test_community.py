@@ -84,6 +84,8 @@ def test_comment_reply_edit_delete(client, other_client):
     page = client.get(PAPER).text
     assert "3 comments" in page and "<em>state-space</em>" in page and "<code>Table 2</code>" in page
     assert page.count('class="replies"') == 1  # a reply to a reply joins the first thread
+    stamps = re.findall(r'<time datetime="([^"]+)"', page)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps)  # valid HTML
     edited = post(client, f"/comments/{top_id}/edit", {"body": "Edited question", "paper": "2604.02459"})
     assert edited.status_code == 303
     assert "Edited question" in client.get(PAPER).text and "(edited)" in client.get(PAPER).text

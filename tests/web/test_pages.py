@@ -140,7 +140,10 @@ def test_category_pages_paginate(client):
 def test_stats_draws_charts(client):
     page = client.get("/stats")
     assert page.status_code == 200
-    assert page.text.count("<svg") == 2 and "cs.CL" in page.text
+    # each chart twice, wide and narrow (a phone sees the narrow one, labels still readable); no link
+    # inside a chart (role=img): the tables beside them hold the links
+    assert page.text.count("<svg") == 4 and "cs.CL" in page.text
+    assert not re.search(r"<svg[^>]*>(?:(?!</svg>).)*<a ", page.text, re.S)
 
 
 def test_styled_404_and_security_headers(client):
@@ -253,3 +256,9 @@ def test_the_sample_morning_is_a_full_front_page_that_says_it_is_sample_data(cli
     assert "First version</dt><dd>Feb 1, 2011" in paper and "Sample data" in paper
     featured = client.get("/?date=2026-04-01").text
     assert "featured on Hugging Face&#39;s Daily Papers" in featured and "arXiv&#39;s announcement" not in featured
+
+
+def test_favicon(client):
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    icon = client.get("/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")

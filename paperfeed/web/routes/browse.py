@@ -110,8 +110,11 @@ def stats(request: Request, engine: EngineDep) -> Response:
         request,
         "stats.html",
         {
+            # Each chart twice: the narrow one keeps its labels readable on a phone instead of shrinking them.
             "days_chart": daily_bars(days),
+            "days_chart_narrow": daily_bars(days, width=360, height=160),
             "cats_chart": category_bars(cats),
+            "cats_chart_narrow": category_bars(cats, width=360),
             "days": days,
             "cats": cats,
             "since": since,

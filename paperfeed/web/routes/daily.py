@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from paperfeed.clock import now
 from paperfeed.dates import next_month, parse_day, parse_month, parse_week, week_label
@@ -200,3 +200,9 @@ def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> R
 @router.get("/about")
 def about(request: Request) -> Response:
     return render(request, "about.html")
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers and bots ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
