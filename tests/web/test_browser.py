@@ -112,11 +112,38 @@ def test_tex_is_rendered_and_forms_are_labelled(page: Page, live_site, engine):
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
 
 
+PAGES = ["/", "/papers/2604.02459", "/search?q=tokenizer", "/trending", "/stats", "/docs", "/submit", "/week/2026-W14"]
+
+
+def header_height(page: Page) -> float:
+    return page.evaluate("document.querySelector('header.site').getBoundingClientRect().height")
+
+
 def test_readable_on_a_phone(page: Page, live_site):
+    """No page scrolls sideways at 375 px, the header stays two short rows, and content clears it."""
     page.set_viewport_size({"width": 375, "height": 740})
+    for signed_in in (False, True):
+        if signed_in:
+            sign_up(page, live_site.url, "phone-reader-with-a-long-name")
+        for path in PAGES:
+            page.goto(live_site.url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+            assert header_height(page) <= 100, (path, signed_in, header_height(page))
+            gap = page.evaluate(
+                "document.querySelector('main').firstElementChild.getBoundingClientRect().top"
+                " - document.querySelector('header.site').getBoundingClientRect().bottom"
+            )
+            assert gap >= 8, (path, gap)  # the first thing on a page never touches the header
+    page.goto(live_site.url + "/search?q=tokenizer")
+    first = page.evaluate("document.querySelector('ol.papers .card').getBoundingClientRect().top")
+    assert first < 400, first  # the first result is on the first screen
+
+
+def test_one_header_row_at_desktop_width_signed_in(page: Page, live_site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_up(page, live_site.url, "desk")
     page.goto(live_site.url + "/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375  # nothing forces sideways scrolling
+    assert header_height(page) <= 64, header_height(page)
 
 
 def test_the_api_reference_draws_under_the_content_security_policy(page: Page, live_site):
