@@ -157,3 +157,41 @@ def outbox_stats(conn: Connection, failures: int = 10) -> OutboxStats:
         .limit(failures)
     )
     return OutboxStats(counts, [(r.key, r.recipient, r.last_error) for r in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A message as the outbox keeps it, for the page that shows admins what the site mailed."""
+
+    id: int
+    key: str
+    recipient: str
+    message: bytes
+    status: str
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+def kept_messages(conn: Connection, limit: int = 100, message_id: int | None = None) -> list[Kept]:
+    """Return the newest messages of the outbox (or the one with `message_id`), whatever their state."""
+    stmt = sa.select(
+        outbox.c.id,
+        outbox.c.key,
+        outbox.c.recipient,
+        outbox.c.message,
+        outbox.c.status,
+        outbox.c.created_at,
+        outbox.c.sent_at,
+        outbox.c.last_error,
+    )
+    if message_id is not None:
+        stmt = stmt.where(outbox.c.id == message_id)
+    rows = conn.execute(stmt.order_by(outbox.c.id.desc()).limit(limit))
+    return [Kept(*r[:3], bytes(r.message), *r[4:]) for r in rows]
+
+
+def kept_message(conn: Connection, key: str) -> Kept | None:
+    """Return the message queued under an idempotency key."""
+    found = conn.execute(sa.select(outbox.c.id).where(outbox.c.key == key)).scalar()
+    return kept_messages(conn, 1, found)[0] if found is not None else None

@@ -80,3 +80,15 @@ def render_comment(text: str) -> Markup:
 def _paragraphs(text: str) -> list[str]:
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text) if p.strip()]
     return ["<p>" + "<br>".join(_prose(line) for line in p.split("\n")) + "</p>" for p in paragraphs]
+
+
+def link_urls(text: str) -> Markup:
+    """Escape plain text (a mail's text part) and make its http(s) addresses links, nothing else."""
+    out, pos = [], 0
+    for m in _URL_RE.finditer(text):
+        url = m.group(0).rstrip(".,;:!?)")
+        out.append(html.escape(text[pos : m.start()]))
+        out.append(f'<a href="{html.escape(url)}" rel="noopener">{html.escape(url)}</a>')
+        pos = m.start() + len(url)
+    out.append(html.escape(text[pos:]))
+    return Markup("".join(out))

@@ -14,7 +14,7 @@ from paperfeed.settings import Settings
 from paperfeed.text import install_filters
 from paperfeed.web import observe
 from paperfeed.web.deps import Site
-from paperfeed.web.markup import render_comment
+from paperfeed.web.markup import link_urls, render_comment
 from paperfeed.web.routes import (
     accounts,
     admin,
@@ -48,6 +48,7 @@ def make_site(settings: Settings) -> Site:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     install_filters(templates.env)
     templates.env.filters["comment"] = render_comment
+    templates.env.filters["link_urls"] = link_urls
     return Site(templates, Security.from_settings(settings))
 
 

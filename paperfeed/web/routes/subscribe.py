@@ -20,7 +20,9 @@ from paperfeed.deps import EngineDep, composer_of, settings_of
 from paperfeed.mail.addresses import AddressError, normalize_address
 from paperfeed.mail.deliver import send_outbox
 from paperfeed.mail.notices import request_subscription
+from paperfeed.mail.preview import print_unsent
 from paperfeed.mail.tokens import MAX_TOKEN, TokenError, read_confirm_token, read_token
+from paperfeed.store.outbox import kept_message
 from paperfeed.store.quotas import take
 from paperfeed.store.subscriptions import (
     DEFAULT_COUNT,
@@ -145,13 +147,26 @@ def subscribe_post(
     settings = settings_of(request)
     if key and settings.smtp_host:
         background.add_task(send_outbox, engine, settings, keys=[key])
+    elif key:
+        background.add_task(_print_unsent, engine, key)
     # The same answer whether or not the address was known: the page reveals nothing about anyone.
     return _message(
         request,
         "Check your inbox",
         f"If {address} can receive mail, a message is on its way to it. Follow the link in it to "
         "confirm: nothing else is sent until you do.",
+        aside=None
+        if settings.smtp_host
+        else "This site has no mail server set up yet, so no mail leaves it: whoever runs it sees each "
+        "message printed where paperfeed runs, and admins read them at /admin/mail.",
     )
+
+
+def _print_unsent(engine, key: str) -> None:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        kept = kept_message(conn, key)
+    if kept is not None:
+        print_unsent(kept.message)
 
 
 @router.get("/subscribe/confirm")
