@@ -262,3 +262,15 @@ def test_favicon(client):
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
     icon = client.get("/favicon.ico", follow_redirects=True)
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_paper_this_site_lacks_offers_to_fetch_it(client):
+    visitor = client.get("/papers/2411.00042")
+    assert visitor.status_code == 404 and "arXiv:2411.00042 is not here yet" in visitor.text
+    assert 'href="/signin?next=/papers/2411.00042"' in visitor.text
+    sign_up(client, "fetcher")
+    member = client.get("/papers/2411.00042").text
+    assert '<input type="hidden" name="arxiv_id" value="2411.00042">' in member
+    queued = post(client, "/submit", {"arxiv_id": "2411.00042"})  # what its button posts
+    assert queued.status_code == 303 and queued.headers["location"].startswith("/submissions/")
+    assert client.get("/papers/not-an-id").status_code == 404

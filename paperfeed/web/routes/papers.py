@@ -74,6 +74,13 @@ def can_edit_links(conn, paper: Paper, visitor) -> bool:  # type: ignore[no-unty
 @router.get("/papers/{arxiv_id:path}")
 def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str, error: str = "") -> Response:
     with engine.connect() as conn:
+        try:
+            key, _ = parse_arxiv_id(arxiv_id)
+        except InvalidArxivId as exc:
+            raise HTTPException(404, str(exc)) from exc
+        if get_paper(conn, key, include_hidden=True) is None:
+            # A well-formed id this site lacks: offer to fetch it, as a first visit does on Hugging Face.
+            return render(request, "paper_missing.html", {"arxiv_id": key}, status_code=404)
         paper = find_paper(conn, arxiv_id, include_hidden=visitor.is_admin)
         comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
         _, vectors = vectors_of(request).get()
