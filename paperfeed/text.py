@@ -22,6 +22,8 @@ _BARE = re.compile(r"(?<!\\)([%&#])")  # in arXiv abstracts a bare % or & is tex
 _URL = re.compile(r"\\url\{([^{}\s]*)\}|https?://[^\s{}$\\]+")
 _ESCAPED_DOLLAR = "\ue000"  # stands for \$ while converting: a dollar sign, never the start of math
 _HOLD = re.compile("\ue001(\\d+)\ue002")
+# The bulk snapshot escapes some accents twice or thrice (Schr\\\"odinger): one backslash is meant.
+_EXTRA_BACKSLASHES = re.compile(r"\\{2,}(?=[\"'`^~=.][{A-Za-z])")
 
 
 # Shorthands authors define for themselves; unknown macros would otherwise vanish, leaving "(, DINOv2)".
@@ -58,7 +60,7 @@ def readable(text: str | None, math: Literal["page", "text"] = "page") -> str:
         held.append(m.group(1) if m.group(1) is not None else m.group(0))
         return f"\ue001{len(held) - 1}\ue002"
 
-    source = _BARE.sub(r"\\\1", _URL.sub(hold, text)).replace("\\$", _ESCAPED_DOLLAR)
+    source = _BARE.sub(r"\\\1", _URL.sub(hold, _EXTRA_BACKSLASHES.sub(r"\\", text))).replace("\\$", _ESCAPED_DOLLAR)
     try:
         converted = _CONVERTERS[math].latex_to_text(source)
     except Exception:  # pylatexenc is tolerant; should it still fail, the text as given is better than none

@@ -1,9 +1,11 @@
 """Keywords of a paper: the phrases of its title and abstract that say most about it, by tf-idf.
 
-Candidates are runs of one to three words from the paper's own text, never
-starting or ending on a stop word, so nothing is invented. Each is scored by
-how often it occurs in the paper (title words count double) times how rare its
-words are across the store (inverse document frequency of words, counted as
+Candidates are runs of one to three words from the paper's own text, so nothing is invented, and they
+must read as noun phrases: runs break at punctuation, TeX, stop words, verbs, auxiliaries and adverbs,
+and a phrase may neither end on an adjective or participle nor start on a verb (`_noun_phrase`; no
+tagger model ships with the package, so these are word lists and endings, judged by hand on 50 papers in
+bench/keyphrases-judged.md). Each is scored by how often it occurs in the paper (title words count
+double) times how rare its words are across the store (inverse document frequency of words, counted as
 papers are indexed, in `word_df`). The best five distinct ones are kept.
 """
 
@@ -24,7 +26,7 @@ from paperfeed.store.schema import paper_keywords, papers, word_df
 
 KEEP = 5
 MAX_WORDS = 3
-WATERMARK = "keywords_through"
+WATERMARK = "keywords_v2_through"  # v2: noun phrases; a store indexed by v1 is picked again from the start
 _EXTRA_STOP = frozenset(
     (
         "also",
@@ -90,17 +92,124 @@ _EXTRA_STOP = frozenset(
         "study",
     )
 )
-STOP = STOPWORDS | _EXTRA_STOP
-_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|[.,;:!?()\[\]{}$\\\"]")
+# Words that end a noun phrase wherever they stand: auxiliaries and modals, the verbs abstracts use
+# most (base, -s and -ed forms), function words of the other languages arXiv titles come in.
+_AUXILIARIES = (
+    "can could should must might shall is are be being am has have had did done doing get gets got "
+    "if whether although though because since unless until whereas thus hence therefore so very much even yet "
+    "still just about against among within without across along around beyond upon per toward towards during "
+    "before after above below up down out off again once some any every three four five six seven eight nine ten "
+    "themselves itself them he she his her him you your we i me my"
+)
+_VERBS = (
+    "achieve address allow apply argue arise assume attain become begin bring build call capture carry cause "
+    "combine compare compute confirm consider consist construct contain contribute demonstrate derive describe "
+    "design determine develop discuss display enable enhance ensure establish estimate evaluate examine exhibit "
+    "exist explain exploit explore extend find follow give go grow guarantee help highlight identify illustrate "
+    "implement improve include incorporate increase indicate infer introduce investigate involve keep lack lead "
+    "leverage lie make mean measure mitigate need observe obtain occur offer operate outperform perform permit "
+    "predict prefer present produce prove provide reach reduce reflect remain report represent require resolve "
+    "reveal scale seek seem serve solve stem suggest support surpass take tend think treat turn undergo unify "
+    "utilize validate vary verify yield teach learn intersect uncover"
+)
+_FOREIGN = "au aux avec dans de des du en et la le les par pour sur un une der die das und von zu mit el los las y con"
+
+
+def _forms(verb: str) -> set[str]:
+    third = verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "o")) else "s")
+    if verb.endswith("y") and verb[-2] not in "aeiou":
+        third = verb[:-1] + "ies"
+    return {verb, third}
+
+
+BREAKS = frozenset(_AUXILIARIES.split()) | frozenset(_FOREIGN.split()) | {f for v in _VERBS.split() for f in _forms(v)}
+STOP = STOPWORDS | _EXTRA_STOP | BREAKS
+# Endings and words that make a word an adjective (or a participle): a phrase never ends on one.
+_ADJECTIVE_ENDINGS = (
+    "ous",
+    "ive",
+    "ic",
+    "ical",
+    "al",
+    "able",
+    "ible",
+    "ful",
+    "less",
+    "ed",
+    "wise",
+    "ary",
+    "ant",
+    "ent",
+)
+_ADJECTIVE_PARTS = (
+    "level",
+    "based",
+    "like",
+    "aware",
+    "free",
+    "order",
+    "specific",
+    "driven",
+    "guided",
+    "dependent",
+    "invariant",
+    "dimensional",
+    "lived",
+    "induced",
+    "scale",
+    "wavelength",
+    "length",
+    "resolution",
+)
+_ADJECTIVES_TEXT = (
+    "large small high low deep fast slow long short strong weak good better best simple complex different various "
+    "multiple several sparse dense diffuse pure open parallel single double main key first second third higher "
+    "lower larger smaller wide narrow broad rich full direct inverse exact optimal minimal maximal general specific "
+    "recent current previous prior standard common real true hard soft steep stable unstable mobile remote explicit "
+    "implicit many few whole entire same own certain further modest compact scalar irregular regular similar "
+    "circular linear nonlinear molecular cellular stellar solar polar nuclear singular modular granular angular "
+    "particular popular familiar peculiar"
+)
+_ADJECTIVES = frozenset(_ADJECTIVES_TEXT.split())
+# Nouns with those endings, common in papers (a noun may end a phrase).
+_NOUNS_TEXT = (
+    "signal interval potential material proposal journal terminal animal crystal metal capital manual tutorial "
+    "trial integral differential principal chemical individual residual spiral arrival removal survival retrieval "
+    "reversal rival approval rehearsal denial portal mineral topic logic music arithmetic mechanic agent gradient "
+    "component element moment event student patient experiment segment content environment treatment argument "
+    "document client parent percent coefficient quotient solvent current exponent ingredient recipient respondent "
+    "descent extent intent constant variant invariant plant participant quadrant assistant reactant pollutant "
+    "mutant dopant determinant objective derivative alternative primitive perspective initiative narrative "
+    "directive incentive archive library boundary summary dictionary vocabulary binary glossary anniversary speed "
+    "seed need feed bed embed shed hundred red network framework"
+)
+_NOUNS = frozenset(_NOUNS_TEXT.split())
+# Words in -ing that are things (a phrase may start or end on one); other -ing words are verbs here.
+_ING_NOUNS_TEXT = (
+    "learning training reasoning modeling modelling embedding encoding decoding sampling clustering computing "
+    "processing scheduling parsing pruning tuning fine-tuning pretraining pre-training prompting planning mapping "
+    "scaling routing caching indexing ranking forecasting filtering tracking imaging heating cooling hashing "
+    "merging masking pooling labeling labelling matching rendering editing coding testing boosting smoothing "
+    "averaging understanding engineering programming spelling string ring thing king spring wing painting building "
+    "setting offering lensing scattering doping tunneling tunnelling bonding binding folding docking screening "
+    "sensing shielding gating splitting pairing ordering damping broadening mixing heating"
+)
+_ING_NOUNS = frozenset(_ING_NOUNS_TEXT.split())
+_WORD = r"[^\W\d_][\w]*(?:-[\w]+)*"
+_TOKEN_RE = re.compile(rf"{_WORD}|\S")
+# TeX: an accented letter reads as its letter (Schr\"odinger), a command or a formula breaks the run.
+_TEX_ACCENT = re.compile(r"\{?\\+[\"'`^~=.Huvc]\{?\s*([A-Za-z])\}?\}?")
+_TEX_DROP = re.compile(r"\$[^$]*\$|\\[A-Za-z]+")
 
 
 def _chunks(text: str) -> list[list[str]]:
-    """Split a text into runs of content words, breaking at punctuation, TeX and stop words."""
+    """Split a text into runs of content words, breaking at punctuation, TeX, stop words, verbs and adverbs."""
+    text = _TEX_DROP.sub(" . ", _TEX_ACCENT.sub(r"\1", text))
     runs: list[list[str]] = []
     current: list[str] = []
     for token in _TOKEN_RE.findall(text):
         word = token.lower()
-        if len(word) < 2 or word in STOP or not word[0].isalpha():
+        if len(word) < 2 or word in STOP or not word[0].isalpha() or _adverb(word):
             if current:
                 runs.append(current)
             current = []
@@ -109,6 +218,34 @@ def _chunks(text: str) -> list[list[str]]:
     if current:
         runs.append(current)
     return runs
+
+
+def _adverb(word: str) -> bool:
+    return (
+        word.endswith("ly") and len(word) > 5 and word not in ("family", "anomaly", "assembly", "monopoly", "butterfly")
+    )
+
+
+def _adjective(word: str) -> bool:
+    """Is this word (the last of a phrase) an adjective or a participle rather than a noun?"""
+    if word in _NOUNS or word in _ING_NOUNS:
+        return False
+    last = word.rsplit("-", 1)[-1]
+    if "-" in word and last in _ADJECTIVE_PARTS:
+        return True
+    return word in _ADJECTIVES or last in _ADJECTIVES or (len(last) > 4 and last.endswith(_ADJECTIVE_ENDINGS))
+
+
+def _noun_phrase(parts: list[str]) -> bool:
+    """Does a run of words read as a noun phrase: a head noun last, no verb first, no word twice?"""
+    first, last = parts[0], parts[-1]
+    if _adjective(last) or len(set(parts)) < len(parts):
+        return False
+    # An -ing word first is a verb ("navigating ..."), unless it names a thing (learning); last, after a noun,
+    # it names an activity ("electron heating", "type II censoring"); alone, only a known thing.
+    if first.endswith("ing") and first not in _ING_NOUNS:
+        return False
+    return not (len(parts) == 1 and last.endswith("ing") and last not in _ING_NOUNS)
 
 
 def words(text: str) -> set[str]:
@@ -134,7 +271,7 @@ def pick_keyphrases(title: str, abstract: str, df: dict[str, int], documents: in
     scored = []
     for phrase, count in found.items():
         parts = phrase.split()
-        if len(parts) == 1 and len(phrase) < 4:
+        if (len(parts) == 1 and len(phrase) < 4) or not _noun_phrase(parts):
             continue
         rarity = sum(idf[w] for w in parts) / len(parts)
         # Longer phrases that recur are what a reader would call the topic.
@@ -171,6 +308,8 @@ def index_keyphrases(conn: Connection, batch: int = 2000) -> int:
     newest = conn.execute(sa.select(sa.func.max(papers.c.modified_at))).scalar()
     if newest is None:
         return 0
+    if not mark:  # every paper is counted again below: a count kept from an earlier pass would double
+        conn.execute(word_df.delete())
     changed = sa.select(papers.c.id, papers.c.title, papers.c.abstract).order_by(papers.c.id)
     if mark:
         changed = changed.where(papers.c.modified_at >= datetime.fromisoformat(mark))

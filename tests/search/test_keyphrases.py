@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+import pytest
+
 from paperfeed.ingest import import_snapshot, load_sample
 from paperfeed.records import Author, PaperRecord
 from paperfeed.search.keyphrases import candidates, index_keyphrases, keyphrases_of, pick_keyphrases
@@ -57,3 +59,41 @@ def test_keywords_follow_new_versions(engine):
         )
         assert index_keyphrases(conn) == 1
         assert keyphrases_of(conn, [paper.id])[paper.id][0] == "penguin diving depths"
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "reduction should",  # the chips a newcomer saw on the sample (issue: key phrases are fragments)
+        "should go beyond",
+        "thought enables parallel",
+        "efficiently navigating divergent",
+        "real solution if",
+        "intrinsic faintness represents",
+        "producing purely second-order",
+        "statistically equivalent",
+        "cognitive",
+        "asymptotically",
+        "une conjecture de",
+        "her her x-1",
+    ],
+)
+def test_a_chip_is_never_a_clause_cut_in_the_middle(fragment):
+    from paperfeed.search.keyphrases import _noun_phrase
+
+    candidates_of_it = candidates(fragment, "")
+    assert fragment not in candidates_of_it or not _noun_phrase(fragment.split())
+
+
+@pytest.mark.parametrize(
+    "phrase", ["electron heating", "type ii censoring", "machine learning", "tensor products", "superbpe", "quiet-star"]
+)
+def test_noun_phrases_and_names_stay(phrase):
+    from paperfeed.search.keyphrases import _noun_phrase
+
+    assert phrase in candidates(phrase, "") and _noun_phrase(phrase.split())
+
+
+def test_tex_accents_and_commands_in_the_snapshot_read_as_words():
+    found = candidates("", 'bounds for Schr\\\\\\"odinger operators and \\emph{magnetic} fields $B$ here')
+    assert "schrodinger operators" in found and not any("emph" in c for c in found)
