@@ -8,6 +8,7 @@ and the private feed read the stored picks, never the model.
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -24,7 +25,8 @@ from paperfeed.store.picks import Pick, last_run, load_picks, save_picks
 from paperfeed.store.schema import embeddings, papers
 from paperfeed.store.signals import dismissed, positives, seen_in_digests, signal_state, user_interests
 
-DAYS = 7  # candidates: papers listed in the newest week
+DAYS = 7  # candidates: papers listed in the newest week (widened on a quiet site: candidate_ids)
+MIN_CANDIDATES = 200
 PICKS = 50
 BACKGROUND = 300
 MAX_POSITIVES = 500  # the most recent signals: tastes drift
@@ -71,14 +73,21 @@ def interest_papers(conn: Connection, user_id: int) -> list[int]:
 
 
 def candidate_ids(conn: Connection, days: int | None) -> list[int]:
-    """Papers listed in the newest `days` days (every paper when None)."""
-    stmt = sa.select(papers.c.id).where(papers.c.hidden.is_(False))
-    if days is not None:
-        newest = latest_day(conn)
-        if newest is None:
-            return []
-        stmt = stmt.where(papers.c.listed_on > newest - timedelta(days=days))
-    return list(conn.execute(stmt).scalars())
+    """Papers listed in the newest `days` days (every paper when None), widened to a month and then to
+    every paper while fewer than MIN_CANDIDATES: on a quiet site a reader still gets picks, not the one
+    paper of the week."""
+    newest = latest_day(conn)
+    if newest is None:
+        return []
+    ids: list[int] = []
+    for span in (days, 30, None) if days is not None else (None,):
+        stmt = sa.select(papers.c.id).where(papers.c.hidden.is_(False))
+        if span is not None:
+            stmt = stmt.where(papers.c.listed_on > newest - timedelta(days=span))
+        ids = list(conn.execute(stmt).scalars())
+        if len(ids) >= MIN_CANDIDATES:
+            break
+    return ids
 
 
 def background_ids(conn: Connection, avoid: set[int], n: int, rng: random.Random) -> list[int]:
@@ -116,19 +125,37 @@ def compute_picks(
     chosen = [cand_ids[i] for i in order]
     closeness = cand[order] @ pos.T  # unit vectors: cosine similarity
     words = keyphrases_of(conn, list({*chosen, *pos_ids}))
+    texts = {
+        r.id: f"{r.title} {r.abstract}".lower()
+        for r in conn.execute(
+            sa.select(papers.c.id, papers.c.title, papers.c.abstract).where(papers.c.id.in_([*chosen, *pos_ids]))
+        )
+    }
     out = []
     for row, (paper_id, idx) in enumerate(zip(chosen, order, strict=True)):
-        nearest = [int(j) for j in np.argsort(-closeness[row])[:2] if closeness[row, j] >= CLOSE_ENOUGH]
-        because = [pos_ids[j] for j in nearest]
-        out.append(Pick(paper_id, float(scores[idx]), because, shared_keywords(words, paper_id, because)))
+        near = [pos_ids[j] for j in np.argsort(-closeness[row])[:10] if closeness[row, j] >= CLOSE_ENOUGH]
+        because = near[:2]
+        shared = shared_keywords(words, texts, paper_id, because)
+        # When the two nearest share no key phrase, the next near paper that does becomes the second reason,
+        # so the explanation can name what the pick is about.
+        for other in near[2:] if not shared else []:
+            if found := shared_keywords(words, texts, paper_id, [other]):
+                because, shared = [*because[:1], other], found
+                break
+        out.append(Pick(paper_id, float(scores[idx]), because, shared))
     return out, signals
 
 
-def shared_keywords(words: dict[int, list[str]], paper_id: int, because: list[int], n: int = 3) -> list[str]:
-    """Keywords of a pick that its reasons share: whole keywords first, then single words."""
+def shared_keywords(
+    words: dict[int, list[str]], texts: dict[int, str], paper_id: int, because: list[int], n: int = 3
+) -> list[str]:
+    """Key phrases a pick shares with its reasons: one's key phrase in the other's words first (five
+    phrases a paper rarely match five of another's exactly), then single words of their key phrases."""
     mine = words.get(paper_id, [])
     theirs = [k for other in because for k in words.get(other, [])]
-    same = [k for k in mine if k in theirs]
+    their_text = " ".join(texts.get(other, "") for other in because)
+    same = [k for k in mine if k in theirs or re.search(rf"\b{re.escape(k)}\b", their_text)]
+    same += [k for k in theirs if re.search(rf"\b{re.escape(k)}\b", texts.get(paper_id, ""))]
     their_words = {w for k in theirs for w in k.split()} - STOPWORDS
     same += [w for k in mine for w in k.split() if w in their_words and w not in " ".join(same).split()]
     return list(dict.fromkeys(same))[:n]

@@ -99,7 +99,7 @@ _AUXILIARIES = (
     "if whether although though because since unless until whereas thus hence therefore so very much even yet "
     "still just about against among within without across along around beyond upon per toward towards during "
     "before after above below up down out off again once some any every three four five six seven eight nine ten "
-    "themselves itself them he she his her him you your we i me my"
+    "themselves itself them he she his her him you your we i me my ones"
 )
 _VERBS = (
     "achieve address allow apply argue arise assume attain become begin bring build call capture carry cause "
@@ -110,7 +110,7 @@ _VERBS = (
     "leverage lie make mean measure mitigate need observe obtain occur offer operate outperform perform permit "
     "predict prefer present produce prove provide reach reduce reflect remain report represent require resolve "
     "reveal scale seek seem serve solve stem suggest support surpass take tend think treat turn undergo unify "
-    "utilize validate vary verify yield teach learn intersect uncover"
+    "utilize validate vary verify yield teach learn intersect uncover retain simulate"
 )
 _FOREIGN = "au aux avec dans de des du en et la le les par pour sur un une der die das und von zu mit el los las y con"
 
@@ -168,7 +168,7 @@ _ADJECTIVES_TEXT = (
     "recent current previous prior standard common real true hard soft steep stable unstable mobile remote explicit "
     "implicit many few whole entire same own certain further modest compact scalar irregular regular similar "
     "circular linear nonlinear molecular cellular stellar solar polar nuclear singular modular granular angular "
-    "particular popular familiar peculiar"
+    "particular popular familiar peculiar robust"
 )
 _ADJECTIVES = frozenset(_ADJECTIVES_TEXT.split())
 # Nouns with those endings, common in papers (a noun may end a phrase).

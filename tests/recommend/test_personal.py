@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from paperfeed.recommend import personal
 from paperfeed.recommend.personal import compute_picks, current_picks
 from paperfeed.search.keyphrases import keyphrases_of
+from paperfeed.store.papers import papers_by_ids
 from paperfeed.store.picks import load_picks
 from paperfeed.store.schema import papers
 from paperfeed.store.signals import dismiss, positives, set_interests, undismiss
@@ -46,12 +47,18 @@ def test_every_pick_says_why_with_the_readers_own_papers(engine, corpus, reader)
         mine = set(positives(conn, reader.id))
     assert all(c.because and set(c.because) <= mine for c in chosen[:10])
     assert all(len(c.because) <= 2 for c in chosen)
+    ids = list({i for c in chosen for i in (c.paper_id, *c.because)})
     with engine.connect() as conn:
-        words = keyphrases_of(conn, list({i for c in chosen for i in (c.paper_id, *c.because)}))
+        words = keyphrases_of(conn, ids)
+        text = {
+            p.id: f"{p.title} {p.abstract} {' '.join(words.get(p.id, []))}".lower() for p in papers_by_ids(conn, ids)
+        }
     assert any(c.shared for c in chosen[:10])
-    for c in chosen:  # a shared keyword is one of the pick's own, and one of (or in) its reasons'
-        theirs = " ".join(k for i in c.because for k in words.get(i, []))
-        assert all(k in " ".join(words.get(c.paper_id, [])) and k in theirs for k in c.shared)
+    for c in chosen:  # a shared key phrase is in the pick and in its reasons: a key phrase of one, words of both
+        theirs = " ".join(text[i] for i in c.because)
+        assert all(k in text[c.paper_id] and k in theirs for k in c.shared)
+        phrases = [w for i in (c.paper_id, *c.because) for w in words.get(i, [])]
+        assert all(any(k in w for w in phrases) for k in c.shared)
 
 
 def test_a_dismissed_paper_never_comes_back_until_undone(engine, corpus, reader):

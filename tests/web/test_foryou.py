@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 
+from paperfeed.search.keyphrases import index_keyphrases
 from paperfeed.search.vectors import save_vectors
 from paperfeed.store.schema import papers
 from tests.web.conftest import post, sign_up
@@ -72,3 +73,26 @@ def test_for_you_needs_an_account(client):
     response = client.get("/for-you", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/signin")
     assert "For you" not in client.get("/").text
+
+
+def test_on_a_quiet_site_a_new_reader_gets_many_picks_and_setting_them_aside_never_resets(
+    client, engine, sample_vectors
+):
+    """The sample as it is: 44 papers on 43 days, the newest week holding one. Picks widen to every paper."""
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash)).all()
+        save_vectors(conn, [(r.id, r.content_hash, sample_vectors[r.arxiv_id]) for r in rows])
+        index_keyphrases(conn)
+    sign_up(client, "quiet")
+    post(client, "/for-you/interests", {"categories": ["cs.CL"], "authors": "", "papers": ""})
+    page = client.get("/for-you").text
+    shown = re.findall(r'<li class="card" id="paper-([^"]+)"', page)
+    assert len(shown) >= 10, shown  # not the week's single paper
+    assert "shared:" in page  # explanations name the key phrases a pick shares with its reasons
+    assert "Change what you follow" in page
+    for arxiv_id in shown:  # set every pick aside: the page says so, it never asks to start over
+        post(client, f"/papers/{arxiv_id}/dismiss")
+    emptied = client.get("/for-you").text
+    assert "Tell us what you follow" not in emptied
+    assert "Nothing new for you right now" in emptied or 'class="card"' in emptied
+    assert 'value="cs.CL" checked' in emptied  # what they follow stays chosen in the form
