@@ -107,6 +107,24 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def repo_name(url: str | None) -> str:
+    """Return 'owner/repo' for a code link on GitHub, GitLab or Hugging Face; the host otherwise."""
+    if not url:
+        return ""
+    rest = url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    host, _, path = rest.partition("/")
+    parts = [p for p in path.split("/") if p]
+    if host.removeprefix("www.") in ("github.com", "gitlab.com", "huggingface.co") and len(parts) >= 2:
+        return "/".join(parts[:2]).removesuffix(".git")
+    return host.removeprefix("www.")
+
+
+def initials(name: str | None) -> str:
+    """One or two letters for a drawn mark (an organization or a member without a picture)."""
+    words = [w for w in (name or "").replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
 def path_quote(value: str) -> str:
     """Quote a name for a URL path segment (author and organization pages)."""
     return quote(value, safe="")
@@ -123,4 +141,6 @@ def install_filters(env: Environment) -> None:
         date_span=date_span,
         plural=plural,
         path_quote=path_quote,
+        repo_name=repo_name,
+        initials=initials,
     )

@@ -70,3 +70,12 @@ def test_date_spans():
     assert date_span(date(2026, 4, 6), date(2026, 4, 12)) == "Apr 6–12, 2026"
     assert date_span(date(2026, 3, 30), date(2026, 4, 5)) == "Mar 30 – Apr 5, 2026"
     assert date_span(date(2025, 12, 29), date(2026, 1, 4)) == "Dec 29, 2025 – Jan 4, 2026"
+
+
+def test_repository_names_and_initials():
+    from paperfeed.text import initials, repo_name
+
+    assert repo_name("https://github.com/owner/repo.git/tree/main?x=1") == "owner/repo"
+    assert repo_name("https://huggingface.co/org/model") == "org/model"
+    assert repo_name("https://example.org/code") == "example.org" and repo_name(None) == ""
+    assert initials("Allen Institute for AI") == "AI" and initials("ByteDance") == "B" and initials("") == "?"

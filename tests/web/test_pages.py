@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from paperfeed.clock import now
 from paperfeed.store.papers import get_paper
+from paperfeed.store.schema import papers
 from paperfeed.store.users import create_user
 from paperfeed.store.votes import toggle_vote
 from tests.web.conftest import post, sign_up
@@ -274,3 +275,26 @@ def test_a_paper_this_site_lacks_offers_to_fetch_it(client):
     queued = post(client, "/submit", {"arxiv_id": "2411.00042"})  # what its button posts
     assert queued.status_code == 303 and queued.headers["location"].startswith("/submissions/")
     assert client.get("/papers/not-an-id").status_code == 404
+
+
+def test_every_paper_has_a_drawn_cover_for_cards_and_share_previews(client, engine):
+    with engine.begin() as conn:
+        conn.execute(
+            papers.update()
+            .where(papers.c.arxiv_id == "2604.02459")
+            .values(title="<script>alert(1)</script> & \\emph{TeX} $\\alpha$", code_url="https://github.com/owner/repo")
+        )
+    svg = client.get("/papers/2604.02459/cover.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert b"<script>" not in svg.content  # the title is escaped, its TeX read as text
+    assert 'aria-label="&lt;script&gt;alert(1)&lt;/script&gt; &amp; TeX α"'.encode() in svg.content
+    png = client.get("/papers/2604.02459/cover.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG") and "max-age" in png.headers["cache-control"]
+    assert client.get("/papers/2604.02459/cover.png", headers={"If-None-Match": png.headers["etag"]}).status_code == 304
+    page = client.get("/papers/2604.02459").text
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/papers/2604.02459/cover.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    day = client.get("/?date=2026-04-01").text
+    assert 'src="/papers/2604.02459/cover.svg"' in day and "Code: owner/repo" in day
+    assert client.get("/papers/2604.02459/cover.gif").status_code == 404
+    assert client.get("/papers/9999.99999/cover.svg").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from paperfeed.store.errors import CommunityError
 from paperfeed.store.models import Paper
 from paperfeed.store.papers import get_paper, set_paper_links
 from paperfeed.store.votes import toggle_vote, voted_papers
+from paperfeed.web.covers import cover_of, cover_png, cover_svg
 from paperfeed.web.deps import (
     CsrfDep,
     UserDep,
@@ -69,6 +71,22 @@ def can_edit_links(conn, paper: Paper, visitor) -> bool:  # type: ignore[no-unty
     if user is None:
         return False
     return user.is_admin or paper.submitted_by == user.id or is_confirmed_author(conn, user.id, paper.id)
+
+
+@router.get("/papers/{arxiv_id:path}/cover.{kind}")
+def cover(request: Request, engine: EngineDep, arxiv_id: str, kind: str) -> Response:
+    """The paper's drawn cover: SVG for cards, PNG for share previews. Cached by browsers for a day."""
+    if kind not in ("svg", "png"):
+        raise HTTPException(404, "Covers come as .svg or .png.")
+    with engine.connect() as conn:
+        paper = find_paper(conn, arxiv_id)
+    drawn = cover_of(paper)
+    body = cover_svg(drawn) if kind == "svg" else cover_png(drawn)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="image/svg+xml" if kind == "svg" else "image/png", headers=headers)
 
 
 @router.get("/papers/{arxiv_id:path}")
