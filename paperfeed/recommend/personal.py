@@ -66,22 +66,26 @@ def interest_papers(conn: Connection, user_id: int) -> list[int]:
         elif kind == "author":
             chosen += [p.id for p in papers_by_author(conn, value, COLD_START_PER_INTEREST)[0]]
         elif kind == "category" and newest is not None:
-            chosen += [
-                p.id for p in papers_in_categories(conn, [value], newest - timedelta(days=60), COLD_START_PER_INTEREST)
-            ]
+            recent = papers_in_categories(conn, [value], newest - timedelta(days=60), COLD_START_PER_INTEREST)
+            # a category quiet for two months still stands for something: its newest papers, however old
+            chosen += [p.id for p in recent or papers_in_categories(conn, [value], None, COLD_START_PER_INTEREST)]
     return list(dict.fromkeys(chosen))
 
 
 def candidate_ids(conn: Connection, days: int | None) -> list[int]:
-    """Papers listed in the newest `days` days (every paper when None), widened to a month and then to
-    every paper while fewer than MIN_CANDIDATES: on a quiet site a reader still gets picks, not the one
-    paper of the week."""
+    """Embedded papers listed in the newest `days` days (every one when None), widened to a month and then
+    to every paper while fewer than MIN_CANDIDATES: on a quiet site, or while the newest papers wait for
+    their embeddings, a reader still gets picks, not the one paper of the week."""
     newest = latest_day(conn)
     if newest is None:
         return []
     ids: list[int] = []
     for span in (days, 30, None) if days is not None else (None,):
-        stmt = sa.select(papers.c.id).where(papers.c.hidden.is_(False))
+        stmt = (
+            sa.select(papers.c.id)
+            .join(embeddings, sa.and_(embeddings.c.paper_id == papers.c.id, embeddings.c.model == MODEL_NAME))
+            .where(papers.c.hidden.is_(False))
+        )
         if span is not None:
             stmt = stmt.where(papers.c.listed_on > newest - timedelta(days=span))
         ids = list(conn.execute(stmt).scalars())
@@ -106,14 +110,15 @@ def compute_picks(
     """Return the reader's picks (best first) and how many signals they rest on."""
     _, signals = signal_state(conn, user_id)
     kept = positives(conn, user_id)
-    liked = kept[:MAX_POSITIVES] or interest_papers(conn, user_id)
-    if not liked:
+    liked = kept[:MAX_POSITIVES]
+    pos_ids, pos = vectors(conn, liked)
+    if not pos_ids:  # nothing kept yet, or only papers not embedded yet: what the reader follows stands in
+        liked = interest_papers(conn, user_id)
+        pos_ids, pos = vectors(conn, liked)
+    if not pos_ids:
         return [], signals
     disliked = dismissed(conn, user_id)
     exclude = set(liked) | set(kept) | disliked | seen_in_digests(conn, user_id)
-    pos_ids, pos = vectors(conn, liked)
-    if not pos_ids:
-        return [], signals
     _, neg = vectors(conn, disliked)
     _, back = vectors(conn, background_ids(conn, exclude, BACKGROUND, random.Random(seed + user_id)))
     cand_ids, cand = vectors(conn, [i for i in candidate_ids(conn, days) if i not in exclude])

@@ -32,7 +32,7 @@ def for_you(request: Request, visitor: VisitorDep, user: UserDep, engine: Engine
         reasons = {p.id: p for p in papers_by_ids(conn, list({i for c in chosen for i in c.because}))}
         voted = voted_papers(conn, user.id, list(shown))
         following = user_interests(conn, user.id)
-        cold = not positives(conn, user.id)
+        kept = set(positives(conn, user.id))
         categories = [c for c, _ in top_categories(conn, limit=30)]
     picks = [
         (shown[c.paper_id], c, [reasons[i] for i in c.because if i in reasons]) for c in chosen if c.paper_id in shown
@@ -46,7 +46,8 @@ def for_you(request: Request, visitor: VisitorDep, user: UserDep, engine: Engine
             "following": following,
             "categories": categories,
             "undo": undo[:40],
-            "cold": cold,
+            "cold": not kept,
+            "kept": kept,
         },
     )
 
