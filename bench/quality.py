@@ -4,7 +4,8 @@ A judged query set over the shipped sample (44 papers, language models) and
 the bulk-snapshot sample in ../shared/data (509 papers across physics,
 mathematics and computer science). Relevance is graded: 2 = what the query
 asks for, 1 = related. Many queries use other words than the papers do.
-Reports nDCG@10 and recall@10 for keyword, semantic and hybrid search, on
+Reports nDCG@10 and recall@10 for keyword, semantic and hybrid search (and, as a
+reference, reciprocal-rank fusion of the first two), on
 SQLite, or with --postgres on a throwaway PostgreSQL (with pgvector when it is
 installed), which must rank as well.
 """
@@ -30,6 +31,15 @@ from scale import start_postgres
 # first small set (tests/fixtures, which the keyword tests use too) is reported beside it.
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {"grown": ROOT / "bench" / "judged-queries.json", "first": ROOT / "tests" / "fixtures" / "judged-queries.json"}
+
+
+def rrf(*rankings: list[str], k: int = 60) -> list[str]:
+    """Reciprocal-rank fusion (k = 60), the reference a fused ranking must beat."""
+    score: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, arxiv_id in enumerate(ranking):
+            score[arxiv_id] = score.get(arxiv_id, 0.0) + 1 / (k + rank + 1)
+    return sorted(score, key=lambda a: -score[a])
 
 
 def judged_set(path: Path) -> list[tuple[str, dict[str, int]]]:
@@ -127,17 +137,20 @@ def measure(url: str, snapshot: Path, workdir: Path) -> None:
 
         def runs(text: str) -> dict[str, list[str]]:
             q = parse_query(text)
+            keyword = [h.paper.arxiv_id for h in keyword_search(conn, q, 100).hits]
+            semantic = arxiv_ids([i for i, _ in semantic_ids(conn, index, model, q, 100)])
             return {
-                "keyword": [h.paper.arxiv_id for h in keyword_search(conn, q, 10).hits],
-                "semantic": arxiv_ids([i for i, _ in semantic_ids(conn, index, model, q, 10)]),
+                "keyword": keyword[:10],
+                "semantic": semantic[:10],
+                "rrf": rrf(keyword, semantic)[:10],
                 "hybrid": [h.paper.arxiv_id for h in hybrid_search(conn, q, index, model, 10).hits],
             }
 
         print(f"\n{len(index)} papers, {engine.dialect.name}, {type(index).__name__}")
         for set_name, path in SETS.items():
             judged_queries = judged_set(path)
-            scores: dict[str, list[tuple[float, float]]] = {"keyword": [], "semantic": [], "hybrid": []}
-            silent: dict[str, int] = {"keyword": 0, "semantic": 0, "hybrid": 0}
+            scores: dict[str, list[tuple[float, float]]] = {"keyword": [], "semantic": [], "rrf": [], "hybrid": []}
+            silent: dict[str, int] = dict.fromkeys(scores, 0)
             nothing = 0
             for text, judged in judged_queries:
                 ranked = runs(text)
@@ -159,7 +172,8 @@ def measure(url: str, snapshot: Path, workdir: Path) -> None:
                 print(f"{name:10} {ndcg:8.3f} {recall:10.3f} {silent[name] if nothing else '-':>28}")
             print(
                 f"hybrid - keyword nDCG@10: {means['hybrid'] - means['keyword']:+.3f}; "
-                f"hybrid - semantic: {means['hybrid'] - means['semantic']:+.3f}"
+                f"hybrid - semantic: {means['hybrid'] - means['semantic']:+.3f}; "
+                f"hybrid - rrf: {means['hybrid'] - means['rrf']:+.3f}"
             )
 
 

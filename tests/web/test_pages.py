@@ -298,3 +298,8 @@ def test_every_paper_has_a_drawn_cover_for_cards_and_share_previews(client, engi
     assert 'src="/papers/2604.02459/cover.svg"' in day and "Code: owner/repo" in day
     assert client.get("/papers/2604.02459/cover.gif").status_code == 404
     assert client.get("/papers/9999.99999/cover.svg").status_code == 404
+
+
+def test_trending_says_when_its_votes_are_the_samples(client):
+    page = client.get("/trending").text
+    assert "Most upvoted of all time" in page and "with the upvotes they had there" in page

@@ -194,7 +194,12 @@ def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> R
         shown = trending_list(conn, now(), limit=PER_PAGE)
         ids = [p.id for p in shown.papers]
         voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
-    return render(request, "trending.html", {"ranked": shown.ranked, "best": shown.standing_in, "voted": voted})
+    notes = sample_notes({p.source for p in shown.papers})
+    return render(
+        request,
+        "trending.html",
+        {"ranked": shown.ranked, "best": shown.standing_in, "voted": voted, "sample_notes": notes},
+    )
 
 
 @router.get("/about")
