@@ -6,7 +6,7 @@ def atom_feed(ids: list[str], total: int, start: int) -> bytes:
     entries = "".join(
         f"""<entry><id>http://arxiv.org/abs/{i}v1</id><title>Paper {i}</title>
         <updated>2024-01-0{1 + n % 9}T00:00:00Z</updated><published>2024-01-01T00:00:00Z</published>
-        <summary>About {i}.</summary><author><name>A. Author</name></author>
+        <summary>About {i}: fixture measurements of walrus migration.</summary><author><name>A. Author</name></author>
         <category term="cs.LG"/><arxiv:primary_category term="cs.LG"/></entry>"""
         for n, i in enumerate(ids)
     )
