@@ -141,7 +141,7 @@ def test_readable_on_a_phone(page: Page, live_site):
 
 def test_one_header_row_at_desktop_width_signed_in(page: Page, live_site):
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_up(page, live_site.url, "desk")
+    sign_up(page, live_site.url, "a-reader-with-a-long-name")
     page.goto(live_site.url + "/")
     assert header_height(page) <= 64, header_height(page)
 
