@@ -60,6 +60,18 @@ def test_every_command_explains_itself(command):
     assert "Usage: " in result.output and len(result.output.splitlines()) > 4
 
 
+def first_answer(proc: subprocess.Popen, url: str, seconds: float = 20) -> httpx.Response:
+    """The first answer of a server just started, once it listens (or its failure, if it stopped)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(url)
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise
+            time.sleep(0.1)
+
+
 def test_serve_defaults():
     out = CliRunner().invoke(main, ["serve", "--help"]).output
     assert "127.0.0.1" in out and "8000" in out
@@ -125,15 +137,7 @@ def test_serve_answers_with_the_sample(run, database_url):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        response = first_answer(proc, f"http://127.0.0.1:{port}/")
         assert response.status_code == 200
         assert "246 papers, most upvoted first" in response.text  # the sample morning, listed today
         assert "Monte-Carlo sampling of energy-constrained quantum superpositions" in response.text
@@ -172,15 +176,7 @@ def test_without_the_model_every_command_and_readyz_say_so(database_url, tmp_pat
     )
     try:
         assert "semantic search: off, the embedding model is not installed" in proc.stdout.readline()  # type: ignore[union-attr]
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/readyz")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        ready = first_answer(proc, f"http://127.0.0.1:{port}/readyz")
         assert ready.status_code == 200  # keyword search still serves
         assert ready.json()["model"].startswith("cannot be loaded, the embedding model is not installed")
         found = httpx.get(f"http://127.0.0.1:{port}/api/papers/search", params={"q": "tokenizer"})
