@@ -173,8 +173,10 @@ class Kept:
     last_error: str | None
 
 
-def kept_messages(conn: Connection, limit: int = 100, message_id: int | None = None) -> list[Kept]:
-    """Return the newest messages of the outbox (or the one with `message_id`), whatever their state."""
+def kept_messages(
+    conn: Connection, limit: int = 100, message_id: int | None = None, key: str | None = None
+) -> list[Kept]:
+    """Return the newest messages of the outbox (or the one with this id or key), whatever their state."""
     stmt = sa.select(
         outbox.c.id,
         outbox.c.key,
@@ -187,11 +189,13 @@ def kept_messages(conn: Connection, limit: int = 100, message_id: int | None = N
     )
     if message_id is not None:
         stmt = stmt.where(outbox.c.id == message_id)
+    if key is not None:
+        stmt = stmt.where(outbox.c.key == key)
     rows = conn.execute(stmt.order_by(outbox.c.id.desc()).limit(limit))
     return [Kept(*r[:3], bytes(r.message), *r[4:]) for r in rows]
 
 
 def kept_message(conn: Connection, key: str) -> Kept | None:
     """Return the message queued under an idempotency key."""
-    found = conn.execute(sa.select(outbox.c.id).where(outbox.c.key == key)).scalar()
-    return kept_messages(conn, 1, found)[0] if found is not None else None
+    found = kept_messages(conn, 1, key=key)
+    return found[0] if found else None

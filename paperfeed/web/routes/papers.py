@@ -96,10 +96,12 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
             key, _ = parse_arxiv_id(arxiv_id)
         except InvalidArxivId as exc:
             raise HTTPException(404, str(exc)) from exc
-        if get_paper(conn, key, include_hidden=True) is None:
+        paper = get_paper(conn, key, include_hidden=True)
+        if paper is None:
             # A well-formed id this site lacks: offer to fetch it, as a first visit does on Hugging Face.
             return render(request, "paper_missing.html", {"arxiv_id": key}, status_code=404)
-        paper = find_paper(conn, arxiv_id, include_hidden=visitor.is_admin)
+        if paper.hidden and not visitor.is_admin:
+            raise HTTPException(404, f"There is no paper {key} here.")
         comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
         _, vectors = vectors_of(request).get()
         user = visitor.user

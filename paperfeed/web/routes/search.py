@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from paperfeed.dates import parse_day
 from paperfeed.deps import EngineDep, vectors_of
 from paperfeed.search.fulltext import Results
-from paperfeed.search.hybrid import hybrid_search
+from paperfeed.search.hybrid import SORTS, hybrid_search
 from paperfeed.search.query import parse_query
 from paperfeed.store.votes import voted_papers
 from paperfeed.web.deps import VisitorDep, render
@@ -30,7 +30,7 @@ def search_page(
     after: str = "",
     before: str = "",
     page: Annotated[int, Query(ge=1, le=500)] = 1,
-    sort: Annotated[str, Query(pattern="^(relevance|new)$")] = "relevance",
+    sort: Annotated[str, Query(pattern=f"^({'|'.join(SORTS)})$")] = "relevance",
 ) -> Response:
     query = parse_query(q)
     if category.strip():
