@@ -34,6 +34,7 @@ from paperfeed.web.cache import PageCache
 from paperfeed.web.deps import SignInRequired, redirect, render, sign_in_url
 from paperfeed.web.middleware import BodyLimit, ControlChars, VisitorCookies
 from paperfeed.web.observe import RequestMetrics
+from paperfeed.web.personal import MemberPages
 from paperfeed.web.site import make_site, mount_observe, mount_site
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,8 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
         return render(request, "api_docs.html", {})
 
     # Starlette wraps in reverse order: metrics outermost, then API limits, visitor cookies, the page cache.
-    app.add_middleware(PageCache, seconds=settings.page_cache_seconds)
+    members = MemberPages(engine, site.security, site.templates.env)
+    app.add_middleware(PageCache, seconds=settings.page_cache_seconds, fill=members)
     app.add_middleware(VisitorCookies, security=site.security)
     app.add_middleware(
         ApiLimits,

@@ -11,10 +11,13 @@ from urllib.parse import quote
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Connection
 
 from paperfeed.clock import now
 from paperfeed.deps import engine_of, settings_of
 from paperfeed.store.users import User, session_user
+from paperfeed.store.votes import voted_papers
+from paperfeed.web.personal import VOTE_SLOTS, VoteSlots, slot
 from paperfeed.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Security
 
 
@@ -35,6 +38,7 @@ class Visitor:
     user: User | None
     csrf: str  # the value forms carry back
     session_token: str | None
+    skeleton: bool = False  # the member every member's page is filled from (web/personal.py)
 
     @property
     def is_admin(self) -> bool:
@@ -64,6 +68,28 @@ def get_visitor(request: Request) -> Visitor:
 
 
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+
+SKELETON = Visitor(User(0, slot("username"), slot("name"), False), slot("csrf"), None, skeleton=True)
+SHARED_HEADER = "x-paperfeed-skeleton"  # set on a skeleton page for the page cache, which removes it
+
+
+def shared_visitor(request: Request) -> Visitor:
+    """The visitor of a page that differs between members only in slots: when the page cache asks for
+    the members' skeleton, the skeleton visitor; otherwise who is asking, as get_visitor."""
+    if getattr(request.state, "skeleton", False):
+        request.state.visitor = SKELETON
+        return SKELETON
+    return get_visitor(request)
+
+
+SharedVisitorDep = Annotated[Visitor, Depends(shared_visitor)]
+
+
+def shown_votes(conn: Connection, visitor: Visitor, paper_ids: list[int]) -> set[int] | VoteSlots:
+    """Which of these papers the visitor upvoted, as the page's vote buttons show it."""
+    if visitor.skeleton:
+        return VOTE_SLOTS
+    return voted_papers(conn, visitor.user.id, paper_ids) if visitor.user else set()
 
 
 def require_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
@@ -142,7 +168,10 @@ def render(
 ) -> Response:
     """Render a template with what every page needs (the visitor, the site)."""
     templates = site_of(request).templates
-    ctx = {"visitor": get_visitor(request), "settings": settings_of(request), **(context or {})}
+    visitor = get_visitor(request)
+    ctx = {"visitor": visitor, "settings": settings_of(request), **(context or {})}
+    if visitor.skeleton:
+        headers = {**(headers or {}), SHARED_HEADER: "1"}
     return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)
 
 

@@ -84,3 +84,26 @@ def test_the_sign_in_limit_holds_across_workers(two_servers):
             assert form(client, "/signin", {"username": "grace", "password": "wrong password!"}).status_code == 400
         refused = form(on_b, "/signin", {"username": "grace", "password": PASSWORD})
     assert refused.status_code == 429 and "Too many failed sign-ins" in refused.text
+
+
+def test_members_and_a_visitor_interleaved_across_workers_see_only_their_own(two_servers, engine):
+    with engine.connect() as conn:
+        x, y = conn.execute(sa.select(papers.c.arxiv_id).order_by(papers.c.id).limit(2)).scalars().all()
+    clients = {name: httpx.Client(base_url=two_servers[i % 2]) for i, name in enumerate(("ada", "bob"))}
+    for (name, client), paper in zip(clients.items(), (x, y), strict=True):
+        assert form(client, "/signup", {"username": name, "password": PASSWORD}).status_code == 303
+        assert form(client, f"/papers/{paper}/vote", {}).status_code == 303
+    sessions = {name: dict(c.cookies) for name, c in clients.items()}
+    for round_ in range(4):  # each worker keeps one skeleton per page; every member's page is filled from it
+        for name, mine in (("ada", x), ("bob", y)):
+            server = two_servers[round_ % 2]
+            with httpx.Client(base_url=server, cookies=sessions[name]) as client:
+                page = client.get(f"/papers/{mine}").text
+                other = client.get(f"/papers/{y if mine == x else x}").text
+            assert f"<summary>{name}</summary>" in page and 'aria-pressed="true"' in page
+            assert f"<summary>{name}</summary>" in other and 'aria-pressed="false"' in other
+        with httpx.Client(base_url=two_servers[round_ % 2]) as visitor:
+            public = visitor.get(f"/papers/{x}").text
+        assert "Sign out" not in public and 'name="csrf_token"' not in public
+    for client in clients.values():
+        client.close()

@@ -19,9 +19,8 @@ from paperfeed.store.listings import (
     papers_per_day,
     top_categories,
 )
-from paperfeed.store.votes import voted_papers
 from paperfeed.web.charts import category_bars, daily_bars
-from paperfeed.web.deps import VisitorDep, render
+from paperfeed.web.deps import SharedVisitorDep, render, shown_votes
 
 router = APIRouter()
 PER_PAGE = 25
@@ -45,7 +44,7 @@ def _list_page(
         raise HTTPException(404, f"There is no such {kind}.")
     with engine.connect() as conn:
         papers, total = finder(conn, key, PER_PAGE, (page - 1) * PER_PAGE)
-        voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
+        voted = shown_votes(conn, visitor, [p.id for p in papers])
     if total == 0:
         raise HTTPException(404, f"No papers by the {kind} {key[:80]!r} here.")
     return render(
@@ -65,14 +64,14 @@ def _list_page(
 
 
 @router.get("/authors/{name:path}")
-def author(request: Request, visitor: VisitorDep, engine: EngineDep, name: str, page: Page = 1) -> Response:
+def author(request: Request, visitor: SharedVisitorDep, engine: EngineDep, name: str, page: Page = 1) -> Response:
     return _list_page(
         request, visitor, engine, papers_by_author, name, "author", f"/authors/{quote(name, safe='')}", page
     )
 
 
 @router.get("/organizations/{name:path}")
-def organization(request: Request, visitor: VisitorDep, engine: EngineDep, name: str, page: Page = 1) -> Response:
+def organization(request: Request, visitor: SharedVisitorDep, engine: EngineDep, name: str, page: Page = 1) -> Response:
     return _list_page(
         request,
         visitor,
@@ -86,7 +85,7 @@ def organization(request: Request, visitor: VisitorDep, engine: EngineDep, name:
 
 
 @router.get("/categories/{category}")
-def category(request: Request, visitor: VisitorDep, engine: EngineDep, category: str, page: Page = 1) -> Response:
+def category(request: Request, visitor: SharedVisitorDep, engine: EngineDep, category: str, page: Page = 1) -> Response:
     return _list_page(
         request,
         visitor,
@@ -100,7 +99,7 @@ def category(request: Request, visitor: VisitorDep, engine: EngineDep, category:
 
 
 @router.get("/stats")
-def stats(request: Request, engine: EngineDep) -> Response:
+def stats(request: Request, visitor: SharedVisitorDep, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         end = latest_day(conn) or now().date()
         since = end - timedelta(days=STATS_DAYS)

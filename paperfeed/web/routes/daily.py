@@ -16,9 +16,8 @@ from paperfeed.search.keyphrases import keyphrases_of
 from paperfeed.sources.sample import sample_notes
 from paperfeed.store.listings import SORTS, latest_day, neighbour_days, papers_listed
 from paperfeed.store.trending import trending_list
-from paperfeed.store.votes import voted_papers
 from paperfeed.text import date_span, nice_date
-from paperfeed.web.deps import VisitorDep, render
+from paperfeed.web.deps import SharedVisitorDep, render, shown_votes
 
 router = APIRouter()
 PER_PAGE = 50
@@ -57,7 +56,7 @@ def _listing(
     with engine.connect() as conn:
         latest = latest_day(conn)
         papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
-        voted = voted_papers(conn, visitor.user.id, [p.id for p in papers]) if visitor.user else set()
+        voted = shown_votes(conn, visitor, [p.id for p in papers])
         keywords = keyphrases_of(conn, [p.id for p in papers])
     pages = max(1, -(-total // PER_PAGE))
     return render(
@@ -106,7 +105,7 @@ def _tabs(day: date, period: str, sort: str) -> list[tuple[str, str, bool]]:
 @router.get("/")
 def daily(
     request: Request,
-    visitor: VisitorDep,
+    visitor: SharedVisitorDep,
     engine: EngineDep,
     date: str | None = None,
     sort: str = "votes",
@@ -136,7 +135,7 @@ def daily(
 
 @router.get("/week/{week}")
 def weekly(
-    request: Request, visitor: VisitorDep, engine: EngineDep, week: str, sort: str = "votes", page: Page = 1
+    request: Request, visitor: SharedVisitorDep, engine: EngineDep, week: str, sort: str = "votes", page: Page = 1
 ) -> Response:
     check_sort(sort)
     monday = parse_week(week)
@@ -165,7 +164,7 @@ def weekly(
 
 @router.get("/month/{month}")
 def monthly(
-    request: Request, visitor: VisitorDep, engine: EngineDep, month: str, sort: str = "votes", page: Page = 1
+    request: Request, visitor: SharedVisitorDep, engine: EngineDep, month: str, sort: str = "votes", page: Page = 1
 ) -> Response:
     check_sort(sort)
     first = parse_month(month)
@@ -189,11 +188,11 @@ def monthly(
 
 
 @router.get("/trending")
-def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> Response:
+def trending_page(request: Request, visitor: SharedVisitorDep, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         shown = trending_list(conn, now(), limit=PER_PAGE)
         ids = [p.id for p in shown.papers]
-        voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
+        voted = shown_votes(conn, visitor, ids)
     notes = sample_notes({p.source for p in shown.papers})
     return render(
         request,
@@ -203,7 +202,7 @@ def trending_page(request: Request, visitor: VisitorDep, engine: EngineDep) -> R
 
 
 @router.get("/about")
-def about(request: Request) -> Response:
+def about(request: Request, visitor: SharedVisitorDep) -> Response:
     return render(request, "about.html")
 
 

@@ -19,12 +19,14 @@ from paperfeed.store.claims import claim_authorship, is_confirmed_author, user_c
 from paperfeed.store.collections import add_to_collection, user_collections
 from paperfeed.store.comments import add_comment, delete_comment, edit_comment, paper_comments
 from paperfeed.store.errors import CommunityError
+from paperfeed.store.members import may_edit_links
 from paperfeed.store.models import Paper
 from paperfeed.store.papers import get_paper, set_paper_links
-from paperfeed.store.votes import toggle_vote, voted_papers
+from paperfeed.store.votes import toggle_vote
 from paperfeed.web.covers import cover_of, cover_png, cover_svg
 from paperfeed.web.deps import (
     CsrfDep,
+    SharedVisitorDep,
     UserDep,
     VisitorDep,
     local_path,
@@ -32,6 +34,7 @@ from paperfeed.web.deps import (
     referer_path,
     render,
     security_of,
+    shown_votes,
     sign_in_url,
     wants_json,
 )
@@ -68,9 +71,8 @@ def threads(comments: list) -> list[tuple[object, list]]:  # type: ignore[type-a
 
 def can_edit_links(conn, paper: Paper, visitor) -> bool:  # type: ignore[no-untyped-def]
     user = visitor.user
-    if user is None:
-        return False
-    return user.is_admin or paper.submitted_by == user.id or is_confirmed_author(conn, user.id, paper.id)
+    confirmed = user is not None and is_confirmed_author(conn, user.id, paper.id)
+    return may_edit_links(user, paper.submitted_by, confirmed)
 
 
 @router.get("/papers/{arxiv_id:path}/cover.{kind}")
@@ -90,7 +92,9 @@ def cover(request: Request, engine: EngineDep, arxiv_id: str, kind: str) -> Resp
 
 
 @router.get("/papers/{arxiv_id:path}")
-def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_id: str, error: str = "") -> Response:
+def paper_page(
+    request: Request, visitor: SharedVisitorDep, engine: EngineDep, arxiv_id: str, error: str = ""
+) -> Response:
     with engine.connect() as conn:
         try:
             key, _ = parse_arxiv_id(arxiv_id)
@@ -104,15 +108,15 @@ def paper_page(request: Request, visitor: VisitorDep, engine: EngineDep, arxiv_i
             raise HTTPException(404, f"There is no paper {key} here.")
         comments = paper_comments(conn, paper.id, include_hidden=visitor.is_admin)
         _, vectors = vectors_of(request).get()
-        user = visitor.user
+        user = None if visitor.skeleton else visitor.user  # a skeleton's collections and claim are slots
         context = {
             "paper": paper,
             "sample_notes": sample_notes({paper.source}),
             "threads": threads(comments),
-            "voted": bool(user and voted_papers(conn, user.id, [paper.id])),
+            "voted": shown_votes(conn, visitor, [paper.id]),
             "collections": user_collections(conn, user.id) if user else [],
             "claim": next((c for c in user_claims(conn, user.id) if c.paper_id == paper.id), None) if user else None,
-            "can_edit_links": can_edit_links(conn, paper, visitor),
+            "can_edit_links": user is not None and can_edit_links(conn, paper, visitor),
             "error": security_of(request).read_notice(error),
             "related": related_papers(conn, vectors, paper.id, RELATED),
             "keywords": keyphrases_of(conn, [paper.id]).get(paper.id, []),

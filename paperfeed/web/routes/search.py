@@ -13,8 +13,7 @@ from paperfeed.deps import EngineDep, vectors_of
 from paperfeed.search.fulltext import Results
 from paperfeed.search.hybrid import SORTS, hybrid_search
 from paperfeed.search.query import parse_query
-from paperfeed.store.votes import voted_papers
-from paperfeed.web.deps import VisitorDep, render
+from paperfeed.web.deps import SharedVisitorDep, render, shown_votes
 
 router = APIRouter()
 PER_PAGE = 20
@@ -23,7 +22,7 @@ PER_PAGE = 20
 @router.get("/search")
 def search_page(
     request: Request,
-    visitor: VisitorDep,
+    visitor: SharedVisitorDep,
     engine: EngineDep,
     q: Annotated[str, Query(max_length=5000)] = "",
     category: str = "",
@@ -48,7 +47,7 @@ def search_page(
             else Results([], 0)
         )
         ids = [h.paper.id for h in results.hits]
-        voted = voted_papers(conn, visitor.user.id, ids) if visitor.user else set()
+        voted = shown_votes(conn, visitor, ids)
     params = {"q": q, "category": category, "after": after, "before": before}
     base = "/search?" + urlencode({k: v for k, v in {**params, "sort": sort}.items() if v and v != "relevance"})
     feed = "/feeds/search?" + urlencode({k: v for k, v in params.items() if v})

@@ -23,7 +23,6 @@ document.addEventListener("submit", async (event) => {
     const result = await response.json();
     button.setAttribute("aria-pressed", result.voted ? "true" : "false");
     button.querySelector(".count").textContent = result.upvotes;
-    button.querySelector(".visually-hidden").textContent = ` upvotes: ${result.voted ? "remove your upvote" : "upvote"}`;
   } catch (err) {
     form.submit(); // fall back to the plain form post
   } finally {
