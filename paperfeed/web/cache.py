@@ -129,12 +129,13 @@ class PageCache:
         key += b"#member"
         entry = await self._fresh(key)
         kept = entry is not None and isinstance(entry[3], Skeleton)
-        if not kept:
+        if entry is None or not kept:
             entry = await self._render_skeleton(scope, receive, send, key)
             if entry is None:
                 return  # the page is not one members share: it was sent as it was rendered
-        assert self.fill is not None and isinstance(entry[3], Skeleton)
-        filled = self.fill(scope, entry[3])
+        skeleton = entry[3]
+        assert self.fill is not None and isinstance(skeleton, Skeleton)
+        filled = self.fill(scope, skeleton)
         if filled is Outcome.ANONYMOUS:  # a stale or forged session cookie: the visitor's page is the public one
             await self._anonymous(scope, receive, send, key[: -len(b"#member")])
         elif filled is Outcome.WHOLE:
