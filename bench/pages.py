@@ -9,9 +9,12 @@ worker). wrk (Debian's `wrk`) then drives, with C concurrent connections:
   /trending   trending
   /papers/ID  a paper page
 
-each once as anonymous visitors see them (the short page cache on) and once
-with the cache off (what a signed-in visitor costs), printing requests per
-second, p50 and p99 latency, and the ratio to the bare endpoint.
+each as anonymous visitors see them and as a signed-in member sees them (a
+real session that has upvoted papers on the page), with the short page cache
+on (members' pages filled from the shared skeleton) and off (every page
+rendered whole), printing requests per second, p50 and p99 latency, and the
+ratio to the bare endpoint. Then the cost of a vote without scripts (the form
+posts, the page comes back) against the script's JSON vote, one at a time.
 """
 
 from __future__ import annotations
@@ -64,10 +67,18 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
-    """Return (requests/s, p50 ms, p99 ms) from one wrk run."""
+def wrk(url: str, seconds: int, connections: int, cookie: str = "") -> tuple[float, float, float]:
+    """Return (requests/s, p50 ms, p99 ms) from one wrk run (as the member whose cookie is given)."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -207,17 +218,60 @@ def report(
     paths: list[str],
     name_of: Callable[[str], str],
     width: int,
+    cookie: str = "",
 ) -> None:
     """wrk the baseline, then every path on each server; print req/s, p50, p99 and the ratio to the baseline."""
     bare_rps, bare_p50, bare_p99 = wrk(bare_url + "/", args.seconds, args.connections)
     print(f"\n{args.connections} connections, {args.seconds} s each, one worker, wrk -t1 on the same 2 cores")
     print(f"{'endpoint':{width}} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
     print(f"{bare_label:{width}} {bare_rps:9.0f} {bare_p50:8.2f} {bare_p99:8.2f} {1:8.2f}")
-    for label, server in servers.items():
-        for path in paths:
-            rps, p50, p99 = wrk(server + path, args.seconds, args.connections)
-            name = f"{name_of(path)} ({label})"
-            print(f"{name:{width}} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
+    for who in ("anonymous", "member") if cookie else ("anonymous",):
+        for label, server in servers.items():
+            for path in paths:
+                rps, p50, p99 = wrk(server + path, args.seconds, args.connections, cookie if who == "member" else "")
+                name = f"{name_of(path)} ({who}, {label})"
+                print(f"{name:{width}} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / bare_rps:8.2f}")
+
+
+FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def member(base: str, papers: list[str]) -> httpx.Client:
+    """Sign up a member on the site's form and upvote `papers` (what a reader does each morning)."""
+    client = httpx.Client(base_url=base)
+
+    def token() -> str:
+        return FORM_TOKEN.search(client.get("/subscribe").text).group(1)
+
+    name = f"bench{os.getpid()}"
+    signed = client.post("/signup", data={"csrf_token": token(), "username": name, "password": "a long bench password"})
+    if signed.status_code != 303:
+        raise SystemExit(f"sign-up failed: {signed.status_code} {signed.text[:300]}")
+    for paper in papers:
+        client.post(f"{paper}/vote", data={"csrf_token": token()})
+    return client
+
+
+def no_script_votes(client: httpx.Client, page: str, paper: str, n: int = 100) -> None:
+    """Time a vote as a browser without scripts makes it (post, follow back to the page) against the JSON vote."""
+    token = FORM_TOKEN.search(client.get(page).text).group(1)
+    form = {"csrf_token": token, "next": page}
+    timings = {}
+    for label, run in (
+        ("vote without scripts (post + page)", lambda: client.post(f"{paper}/vote", data=form, follow_redirects=True)),
+        (
+            "vote with the script (JSON)",
+            lambda: client.post(f"{paper}/vote", data=form, headers={"accept": "application/json"}),
+        ),
+    ):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            assert run().status_code == 200
+        timings[label] = (time.perf_counter() - t0) / n * 1000
+    base = timings["vote with the script (JSON)"]
+    print(f"\none member voting, {n} votes each way, one at a time")
+    for label, ms in timings.items():
+        print(f"{label:38} {ms:8.2f} ms a vote {ms / base:6.2f}x")
 
 
 def main() -> None:
@@ -225,7 +279,10 @@ def main() -> None:
     bare_url, servers, procs = start_servers(workdir, url, BARE_APP, "bare_app")
     try:
         front = httpx.get(servers["uncached"] + "/").text
-        paper = re.search(r'href="(/papers/[^"#]+)"', front).group(1)
+        shown = list(dict.fromkeys(re.findall(r'href="(/papers/[^"#/]+)"', front)))
+        paper = shown[0]
+        reader = member(servers["cached"], shown[:10:2])  # every other paper of the first ten
+        cookie = "; ".join(f"{k}={v}" for k, v in reader.cookies.items())
         report(
             args,
             bare_url,
@@ -233,8 +290,10 @@ def main() -> None:
             servers,
             ["/", "/trending", paper],
             lambda path: path if len(path) < 22 else "/papers/…",
-            34,
+            44,
+            cookie,
         )
+        no_script_votes(reader, "/", paper)
     finally:
         stop_all(procs)
 

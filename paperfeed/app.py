@@ -24,6 +24,7 @@ from paperfeed.api.routes import ROUTERS
 from paperfeed.dates import DateError
 from paperfeed.deps import Services, is_api_path
 from paperfeed.mail.compose import Composer
+from paperfeed.search.hybrid import forget_answers
 from paperfeed.search.live import LiveVectors
 from paperfeed.settings import Settings
 from paperfeed.sources.http import Polite, make_client
@@ -161,7 +162,7 @@ def create_app(settings: Settings | None = None, arxiv: Polite | None = None) ->
 
     # Starlette wraps in reverse order: metrics outermost, then API limits, visitor cookies, the page cache.
     members = MemberPages(engine, site.security, site.templates.env)
-    app.add_middleware(PageCache, seconds=settings.page_cache_seconds, fill=members)
+    app.add_middleware(PageCache, seconds=settings.page_cache_seconds, fill=members, on_write=forget_answers)
     app.add_middleware(VisitorCookies, security=site.security)
     app.add_middleware(
         ApiLimits,

@@ -23,6 +23,8 @@ How a query is answered (bench/quality.py; 173 judged queries over the 658 real 
 
 from __future__ import annotations
 
+import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -58,6 +60,32 @@ KEYWORD_FLOOR = 0.25  # a paper holding some of the query's words must still be 
 
 
 _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-query")
+
+# The matches of a query, by what decides them: the search page, its feed and the API (Hugging Face's and
+# ours) ask the same question in different shapes, and each page of results asks it again. A fused
+# query costs tens of milliseconds; slicing a kept answer, none. Answers are kept with the vector index
+# they came from (a new index, another model or more papers embedded, starts afresh), for ANSWER_SECONDS,
+# and forgotten at once when this process writes (forget_answers): a paper indexed or hidden elsewhere
+# shows in answers at most that late.
+ANSWER_SECONDS = 10.0
+MAX_ANSWERS = 2048
+Answer = tuple[float, list[tuple[int, float]]]
+_answers: dict[int, tuple[weakref.ref[object], dict[tuple[str, str, int], Answer]]] = {}  # by id(index)
+
+
+def _answers_of(index: VectorIndex) -> dict[tuple[str, str, int], Answer]:
+    """The kept answers of one index (an id outliving its index, and reused, starts afresh)."""
+    found = _answers.get(id(index))
+    if found is None or found[0]() is not index:
+        if len(_answers) > 64:
+            _answers.clear()
+        found = _answers[id(index)] = (weakref.ref(index), {})
+    return found[1]
+
+
+def forget_answers() -> None:
+    """Drop every kept answer (the site calls it on each write)."""
+    _answers.clear()
 
 
 def _allowed(conn: Connection, q: Query, ids: list[int]) -> set[int]:
@@ -131,6 +159,23 @@ def hybrid_search(
     """Return the papers that match, keyword and semantic rankings fused; keyword alone without a model."""
     if index is None or model is None or not len(index) or not q.has_text:
         return keyword_search(conn, q, limit, offset, sort)
+    answers = _answers_of(index)
+    key = (repr(q), sort, len(index))
+    kept = answers.get(key)
+    if kept is not None and time.monotonic() - kept[0] < ANSWER_SECONDS:
+        matches = kept[1]
+    else:
+        matches = _hybrid_matches(conn, q, index, model, sort)
+        if len(answers) >= MAX_ANSWERS:
+            answers.clear()  # rather than an LRU's bookkeeping under the request threads
+        answers[key] = (time.monotonic(), matches)
+    return Results(hits_for(conn, q, matches[offset : offset + limit]), len(matches), list(q.notes))
+
+
+def _hybrid_matches(
+    conn: Connection, q: Query, index: VectorIndex, model: MiniLM, sort: str
+) -> list[tuple[int, float]]:
+    """Every paper that matches the query, best first (or newest first): the answer hybrid_search keeps."""
     # The query is embedded on another thread while the keyword index ranks here: both release the
     # GIL (numpy, SQLite), so the slower of the two sets the time, not their sum.
     embedding = _EMBEDDER.submit(model.embed, [query_text(q)])
@@ -143,9 +188,7 @@ def hybrid_search(
     if moved is not None:
         fused = fuse(keyword, semantic_ids(conn, index, model, q, CANDIDATES, vector=moved), weight)
     matches = _matching(conn, q, fused, dict(semantic), {i for i, _ in keyword})
-    if sort == "new":
-        matches = newest_first(conn, matches)
-    return Results(hits_for(conn, q, matches[offset : offset + limit]), len(matches), list(q.notes))
+    return newest_first(conn, matches) if sort == "new" else matches
 
 
 def _feedback(index: VectorIndex, vector: np.ndarray, top: list[int]) -> np.ndarray | None:

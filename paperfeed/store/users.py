@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paperfeed.store.db import driver_rows, stored_time
 from paperfeed.store.schema import feed_tokens, sessions, users
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,29}$")
@@ -108,13 +109,14 @@ def create_session(conn: Connection, user_id: int, token: str, now: datetime, li
 
 
 def session_user(conn: Connection, token: str, now: datetime) -> User | None:
-    """Return the user a session token belongs to, if the session is alive."""
-    row = conn.execute(
-        sa.select(users)
-        .join(sessions, sessions.c.user_id == users.c.id)
-        .where(sessions.c.token_hash == token_hash(token), sessions.c.expires_at > now)
-    ).first()
-    return _user(row) if row else None
+    """Return the user a session token belongs to, if the session is alive (every signed-in request asks)."""
+    rows = driver_rows(
+        conn,
+        "SELECT u.id, u.username, u.display_name, u.is_admin FROM users u JOIN sessions s ON s.user_id = u.id"
+        " WHERE s.token_hash = ? AND s.expires_at > ?",
+        (token_hash(token), stored_time(conn, now)),
+    )
+    return User(rows[0][0], rows[0][1], rows[0][2], bool(rows[0][3])) if rows else None
 
 
 def end_session(conn: Connection, token: str) -> None:

@@ -57,12 +57,14 @@ class PageCache:
         app: ASGIApp,
         seconds: float,
         fill: Fill | None = None,
+        on_write: Callable[[], None] = lambda: None,
         max_pages: int = 1024,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
         self.seconds = seconds
         self.fill = fill
+        self.on_write = on_write  # what else this worker forgets on a write (kept search answers)
         self.max_pages = max_pages
         self.clock = clock
         self.pages: OrderedDict[bytes, Entry] = OrderedDict()
@@ -75,6 +77,7 @@ class PageCache:
         if scope["method"] not in ("GET", "HEAD") or self.seconds <= 0:
             if scope["method"] not in ("GET", "HEAD"):
                 self.pages.clear()  # a write: what this worker shows must not lag behind it
+                self.on_write()
             await self.app(scope, receive, send)
             return
         headers = scope["headers"]

@@ -16,11 +16,11 @@ Slots are marked with a nonce drawn at start, so no text a page shows can forge 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from http.cookies import SimpleCookie
 from typing import Any
 
 from jinja2 import Environment, pass_context
@@ -71,9 +71,11 @@ def install(env: Environment) -> None:
 
 @dataclass(slots=True)
 class Skeleton:
-    """A page split at its slots: text, then (name, arg), text, ... ; what the slots need to be filled."""
+    """A page split at its slots: its text with a placeholder at each slot, where each slot is, and what
+    the slots need to be filled."""
 
-    parts: list[bytes | tuple[str, str]]
+    parts: list[bytes]  # the page's text, with b"" where a slot is
+    slots: list[tuple[int, str, str]]  # (index in parts, name, arg)
     bits: dict[str, dict[str, Any]]
     paper_ids: list[int] = field(default_factory=list)  # papers with a vote button
     detailed: list[int] = field(default_factory=list)  # papers shown whole
@@ -82,13 +84,12 @@ class Skeleton:
 def parse(body: bytes, bits: dict[str, dict[str, Any]]) -> Skeleton:
     """Split a skeleton page once, when it is kept, so that filling it is a join."""
     pieces = body.split(_MARK_BYTES)
-    parts: list[bytes | tuple[str, str]] = [pieces[0]]
-    skeleton = Skeleton(parts, bits)
+    skeleton = Skeleton([pieces[0]], [], bits)
     for piece in pieces[1:]:
         spec, _, rest = piece.partition(b"\x00")
         name, _, arg = spec.decode().partition("\x1f")
-        parts.append((name, arg))
-        parts.append(rest)
+        skeleton.slots.append((len(skeleton.parts), name, arg))
+        skeleton.parts += (b"", rest)
         if name == "pressed":
             skeleton.paper_ids.append(int(arg))
         elif name == "yours":
@@ -105,6 +106,7 @@ class Member:
 
 
 Filler = Callable[[Member, str, dict[str, Any], Any], str]
+_PRESSED = {True: b"true", False: b"false"}
 
 
 def _keep_and_claim(member: Member, arg: str, bits: dict[str, Any], macros: Any) -> str:
@@ -121,25 +123,30 @@ def _own_comment(member: Member, arg: str, bits: dict[str, Any], macros: Any) ->
     return str(macros.own_comment_actions(comment, bits["arxiv_id"], member.csrf))
 
 
-FILLERS: dict[str, Filler] = {
-    "csrf": lambda m, arg, bits, macros: m.csrf,
-    "name": lambda m, arg, bits, macros: str(escape(m.view.user.display_name)),
-    "username": lambda m, arg, bits, macros: str(escape(m.view.user.username)),
-    "pressed": lambda m, arg, bits, macros: "true" if int(arg) in m.view.voted else "false",
-    "yours": _keep_and_claim,
-    "mine": _own_comment,
-}
+FILLERS: dict[str, Filler] = {"yours": _keep_and_claim, "mine": _own_comment}  # beside the plain values
 
 
 def fill(skeleton: Skeleton, member: Member, macros: Any) -> bytes:
-    """The member's page: the skeleton with each slot replaced by its filling."""
-    out: list[bytes] = []
-    for part in skeleton.parts:
-        if isinstance(part, bytes):
-            out.append(part)
+    """The member's page: the skeleton with each slot replaced by its filling.
+
+    The plain values (token, name, a button's state) are written straight in: a daily page has a
+    hundred slots, and this runs on every member's request.
+    """
+    view = member.view
+    values = {
+        "csrf": member.csrf.encode(),
+        "name": str(escape(view.user.display_name)).encode(),
+        "username": str(escape(view.user.username)).encode(),
+    }
+    voted = view.voted
+    out = skeleton.parts.copy()
+    for index, name, arg in skeleton.slots:
+        if name == "pressed":
+            out[index] = _PRESSED[int(arg) in voted]
+        elif name in values:
+            out[index] = values[name]
         else:
-            name, arg = part
-            out.append(FILLERS[name](member, arg, skeleton.bits.get(f"{name}:{arg}", {}), macros).encode())
+            out[index] = FILLERS[name](member, arg, skeleton.bits.get(f"{name}:{arg}", {}), macros).encode()
     return b"".join(out)
 
 
@@ -148,30 +155,61 @@ class Outcome(Enum):
     WHOLE = "whole"  # an admin: their page differs in more than slots, so it is rendered whole
 
 
+_SESSION_VALUE = re.compile(
+    rb"(?:^|;)\s*" + re.escape(SESSION_COOKIE.encode()) + rb"=([A-Za-z0-9_.\-]{1,200})(?:;|\s|$)"
+)
+
+
 def session_cookie(scope: Scope) -> str | None:
-    """The session cookie's value, or None (read without parsing every cookie when it is absent)."""
+    """The session cookie's value, or None. Read with one pattern, not SimpleCookie (a seventh of the
+    fill's time): the value the site sets is a signed token of URL-safe characters and dots."""
     for name, value in scope["headers"]:
-        if name == b"cookie" and SESSION_COOKIE.encode() + b"=" in value:
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return None
-            if SESSION_COOKIE in jar:
-                return jar[SESSION_COOKIE].value
+        if name == b"cookie":
+            found = _SESSION_VALUE.search(value)
+            if found:
+                return found.group(1).decode()
     return None
+
+
+MAX_REMEMBERED = 10_000
 
 
 @dataclass(slots=True)
 class MemberPages:
-    """Fills skeletons for the members of this site: the page cache calls it on every member's request."""
+    """Fills skeletons for the members of this site: the page cache calls it on every member's request.
+
+    What a signed cookie says and what a form token is are pure functions of the cookies, so they are
+    remembered (checking a signature cost more than the whole fill); whether the session is alive is
+    asked of the store every time.
+    """
 
     engine: Engine
     security: Security
     env: Environment
+    tokens: dict[str, str | None] = field(default_factory=dict)  # session cookie -> session token
+    macros: Any = None  # personal.html's macros, looked up once (get_template checks the file each time)
+    forms: dict[tuple[str, str], str] = field(default_factory=dict)  # (CSRF cookie, session) -> form token
+
+    def _session_token(self, cookie: str | None) -> str | None:
+        if cookie is None:
+            return None
+        if cookie not in self.tokens:
+            if len(self.tokens) >= MAX_REMEMBERED:
+                self.tokens.clear()
+            self.tokens[cookie] = self.security.session_token(cookie)
+        return self.tokens[cookie]
+
+    def _form_token(self, csrf_cookie: str, token: str) -> str:
+        key = (csrf_cookie, token)
+        found = self.forms.get(key)
+        if found is None:
+            if len(self.forms) >= MAX_REMEMBERED:
+                self.forms.clear()
+            found = self.forms[key] = self.security.form_token(csrf_cookie, token)
+        return found
 
     def __call__(self, scope: Scope, skeleton: Skeleton) -> bytes | Outcome:
-        token = self.security.session_token(session_cookie(scope))
+        token = self._session_token(session_cookie(scope))
         if token is None:
             return Outcome.ANONYMOUS
         # In the event loop, not a thread: two indexed reads cost less than the hand-off to a thread would.
@@ -181,5 +219,7 @@ class MemberPages:
             return Outcome.ANONYMOUS
         if view.user.is_admin:
             return Outcome.WHOLE
-        csrf = self.security.form_token(scope.get("state", {}).get("csrf") or "", token)
-        return fill(skeleton, Member(view, csrf), self.env.get_template("personal.html").module)
+        csrf = self._form_token(scope.get("state", {}).get("csrf") or "", token)
+        if self.macros is None:
+            self.macros = self.env.get_template("personal.html").module
+        return fill(skeleton, Member(view, csrf), self.macros)

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 import paperfeed
 from paperfeed.settings import Settings
 from paperfeed.text import install_filters
-from paperfeed.web import observe, personal
+from paperfeed.web import cards, observe, personal
 from paperfeed.web.deps import Site
 from paperfeed.web.markup import link_urls, render_comment
 from paperfeed.web.routes import (
@@ -50,6 +50,7 @@ def make_site(settings: Settings) -> Site:
     templates.env.filters["comment"] = render_comment
     templates.env.filters["link_urls"] = link_urls
     personal.install(templates.env)
+    cards.install(templates.env)
     return Site(templates, Security.from_settings(settings))
 
 

@@ -126,5 +126,5 @@ def test_a_forged_slot_is_only_text():
     # A slot's mark carries a nonce drawn at start: text that looks like one without it is kept as text.
     forged = b"<p>\x00name\x1f\x00</p>"
     skeleton = parse(b"<h1>" + slot("name").encode() + b"</h1>" + forged, {})
-    assert [p for p in skeleton.parts if not isinstance(p, bytes)] == [("name", "")]
+    assert [(name, arg) for _, name, arg in skeleton.slots] == [("name", "")]
     assert skeleton.parts[-1].endswith(forged)

@@ -70,3 +70,29 @@ def test_the_matches_newest_first_and_pages_labelled_for_relevance(client):
     stamps = [datetime.strptime(d, "%b %d, %Y") for d in listed]
     assert len(stamps) >= 5 and stamps == sorted(stamps, reverse=True)
     assert client.get("/search", params={"q": "x", "sort": "oldest"}).status_code == 400
+
+
+def test_the_search_page_and_the_api_share_the_answer_of_a_repeated_query(engine, sample_vectors, client, monkeypatch):
+    import sqlalchemy as sa
+
+    from paperfeed.search import hybrid
+    from paperfeed.search.vectors import save_vectors
+    from paperfeed.store.schema import papers
+    from tests.web.conftest import post, sign_up
+
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(papers.c.id, papers.c.arxiv_id, papers.c.content_hash)).all()
+        save_vectors(conn, [(r.id, r.content_hash, sample_vectors[r.arxiv_id]) for r in rows])
+    asked = []
+    real = hybrid._hybrid_matches
+    monkeypatch.setattr(hybrid, "_hybrid_matches", lambda *a, **k: asked.append(a[1]) or real(*a, **k))
+    q = "models that read raw bytes instead of tokens"
+    page = client.get("/search", params={"q": q}).text
+    api = client.get("/api/papers/search", params={"q": q, "limit": 5}).json()
+    second = client.get("/search", params={"q": q, "page": 2})
+    assert len(asked) == 1 and second.status_code == 200  # one ranking, three answers cut from it
+    assert api and api[0]["paper"]["id"] in page
+    sign_up(client, "writer")
+    post(client, "/collections", {"name": "A write"})  # what this worker shows must not lag behind a write
+    client.get("/api/papers/search", params={"q": q})
+    assert len(asked) == 2

@@ -52,9 +52,10 @@ def _listing(
     nxt: tuple[str, str] | None,
     show_day: bool,
     subheading: str = "",
+    latest: date | None = None,
 ) -> Response:
     with engine.connect() as conn:
-        latest = latest_day(conn)
+        latest = latest or latest_day(conn)
         papers, total = papers_listed(conn, first, last, sort, PER_PAGE, (page - 1) * PER_PAGE)
         voted = shown_votes(conn, visitor, [p.id for p in papers])
         keywords = keyphrases_of(conn, [p.id for p in papers])
@@ -114,7 +115,8 @@ def daily(
     """The papers of one day: the latest day with papers unless ?date= says otherwise."""
     check_sort(sort)
     with engine.connect() as conn:
-        day = parse_day(date) if date else (latest_day(conn) or now().date())
+        latest = latest_day(conn)
+        day = parse_day(date) if date else (latest or now().date())
         before, after = neighbour_days(conn, day)
     return _listing(
         request,
@@ -130,6 +132,7 @@ def daily(
         prev=(_with("/", date=before.isoformat(), sort=sort), nice_date(before)) if before else None,
         nxt=(_with("/", date=after.isoformat(), sort=sort), nice_date(after)) if after else None,
         show_day=False,
+        latest=latest,
     )
 
 
