@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paperfeed.search.query import STOPWORDS
-from paperfeed.store.db import upsert
+from paperfeed.store.db import driver_rows, upsert
 from paperfeed.store.index_state import read_state, write_state
 from paperfeed.store.schema import paper_keywords, papers, word_df
 
@@ -337,15 +337,16 @@ def index_keyphrases(conn: Connection, batch: int = 2000) -> int:
 
 
 def keyphrases_of(conn: Connection, paper_ids: list[int]) -> dict[int, list[str]]:
-    """Return the keywords of these papers, best first."""
+    """Return the keywords of these papers, best first.
+
+    Every list page asks for its 25 to 50 papers: read on the driver's cursor with the ids (integers)
+    written in, as an expanding IN cost several times the read (store/db.driver_rows).
+    """
     if not paper_ids:
         return {}
     out: dict[int, list[str]] = {}
-    rows = conn.execute(
-        sa.select(paper_keywords.c.paper_id, paper_keywords.c.keyword)
-        .where(paper_keywords.c.paper_id.in_(paper_ids))
-        .order_by(paper_keywords.c.position)
-    )
-    for paper_id, keyword in rows:
+    ids = ",".join(str(int(i)) for i in paper_ids)
+    sql = f"SELECT paper_id, keyword FROM paper_keywords WHERE paper_id IN ({ids}) ORDER BY position"
+    for paper_id, keyword in driver_rows(conn, sql, ()):
         out.setdefault(paper_id, []).append(keyword)
     return out

@@ -110,21 +110,22 @@ def set_comment_hidden(conn: Connection, comment_id: int, hidden: bool) -> None:
     conn.execute(comments.update().where(comments.c.id == comment_id).values(hidden=hidden))
 
 
+_CONFIRMED = sa.select(authorship_claims.c.user_id).where(
+    authorship_claims.c.paper_id == sa.bindparam("paper_id"), authorship_claims.c.status == "confirmed"
+)
+# Built once, as every paper page asks (building it cost more than running it: bench/pages.py, profiled).
+_ALL_COMMENTS = (
+    sa.select(comments, users.c.username, users.c.display_name, comments.c.user_id.in_(_CONFIRMED).label("by_author"))
+    .join(users, users.c.id == comments.c.user_id)
+    .where(comments.c.paper_id == sa.bindparam("paper_id"))
+    .order_by(comments.c.id)
+)
+_SHOWN_COMMENTS = _ALL_COMMENTS.where(comments.c.hidden.is_(False))
+
+
 def paper_comments(conn: Connection, paper_id: int, *, include_hidden: bool = False) -> list[Comment]:
     """Return a paper's comments, oldest first (threads are assembled by the view)."""
-    confirmed = sa.select(authorship_claims.c.user_id).where(
-        authorship_claims.c.paper_id == paper_id, authorship_claims.c.status == "confirmed"
-    )
-    stmt = (
-        sa.select(
-            comments, users.c.username, users.c.display_name, comments.c.user_id.in_(confirmed).label("by_author")
-        )
-        .join(users, users.c.id == comments.c.user_id)
-        .where(comments.c.paper_id == paper_id)
-        .order_by(comments.c.id)
-    )
-    if not include_hidden:
-        stmt = stmt.where(comments.c.hidden.is_(False))
+    stmt = _ALL_COMMENTS if include_hidden else _SHOWN_COMMENTS
     return [
         Comment(
             r.id,
@@ -140,5 +141,5 @@ def paper_comments(conn: Connection, paper_id: int, *, include_hidden: bool = Fa
             bool(r.hidden),
             bool(r.by_author),
         )
-        for r in conn.execute(stmt)
+        for r in conn.execute(stmt, {"paper_id": paper_id})
     ]

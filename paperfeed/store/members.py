@@ -1,6 +1,7 @@
 """What is a member's own on a page: who they are, which of its papers they upvoted, and on a paper's
 page their collections and claim. One small read per request, so that the rest of the page can be the
-copy every member shares (web/personal.py)."""
+copy every member shares (web/personal.py); every signed-in request makes it, so it runs on the
+driver's cursor (store/db.driver_rows)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,33 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from paperfeed.store.claims import Claim, user_claims
-from paperfeed.store.collections import Collection, user_collections
+from paperfeed.store.db import driver_rows
 from paperfeed.store.users import User, session_user
 from paperfeed.store.votes import voted_papers
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionChoice:
+    """A collection as the "add to a collection" choice shows it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimState:
+    """The member's claim on a paper as its page shows it."""
+
+    author_name: str
+    status: str  # pending, confirmed, rejected
 
 
 @dataclass(frozen=True, slots=True)
 class MemberView:
     user: User
     voted: set[int]  # of the page's papers, those this member upvoted
-    collections: list[Collection]  # theirs, read only for a paper's page
-    claims: dict[int, Claim]  # their claims on the page's detailed papers, by paper id
+    collections: list[CollectionChoice]  # theirs, read only for a paper's page
+    claims: dict[int, ClaimState]  # their claims on the page's detailed papers, by paper id
     confirmed: set[int]  # the detailed papers they are a confirmed author of
 
 
@@ -38,10 +54,22 @@ def member_view(
     voted = voted_papers(conn, user.id, paper_ids)
     if not detailed:
         return MemberView(user, voted, [], {}, set())
-    wanted = set(detailed)
-    claims = {c.paper_id: c for c in user_claims(conn, user.id) if c.paper_id in wanted}
+    ids = ",".join(str(int(i)) for i in detailed)
+    claims = {
+        paper_id: ClaimState(name, status)
+        for paper_id, name, status in driver_rows(
+            conn,
+            "SELECT paper_id, author_name, status FROM authorship_claims"
+            f" WHERE user_id = ? AND paper_id IN ({ids}) ORDER BY id",
+            (user.id,),
+        )
+    }
     confirmed = {paper_id for paper_id, c in claims.items() if c.status == "confirmed"}
-    return MemberView(user, voted, user_collections(conn, user.id), claims, confirmed)
+    collections = [
+        CollectionChoice(i, name)
+        for i, name in driver_rows(conn, "SELECT id, name FROM collections WHERE user_id = ? ORDER BY name", (user.id,))
+    ]
+    return MemberView(user, voted, collections, claims, confirmed)
 
 
 def may_edit_links(user: User | None, submitted_by: int | None, confirmed_author: bool) -> bool:
