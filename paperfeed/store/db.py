@@ -52,7 +52,7 @@ def driver_rows(conn: sa.Connection, sql: str, params: tuple[object, ...]) -> li
 
 def stored_time(conn: sa.Connection, value: datetime) -> object:
     """A naive UTC datetime as the backend's column holds it: SQLAlchemy keeps SQLite's as ISO text."""
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else value
+    return value.isoformat(" ", "microseconds") if conn.dialect.name == "sqlite" else value
 
 
 def make_engine(url: str) -> Engine:

@@ -10,9 +10,8 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from paperfeed.store.db import driver_rows
-from paperfeed.store.users import User, session_user
-from paperfeed.store.votes import voted_papers
+from paperfeed.store.db import driver_rows, stored_time
+from paperfeed.store.users import User, session_user, token_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +47,28 @@ def member_view(
     `paper_ids` are the papers with vote buttons on the page; `detailed` the papers shown in full (a
     paper's page), for which their collections and claims are read too.
     """
-    user = session_user(conn, session_token, now)
-    if user is None:
-        return None
-    voted = voted_papers(conn, user.id, paper_ids)
+    if not paper_ids:
+        user = session_user(conn, session_token, now)
+        if user is None:
+            return None
+        voted: set[int] = set()
+    else:
+        # One statement: the session's user, then the page's papers they upvoted (a round trip fewer).
+        ids = ",".join(str(int(i)) for i in paper_ids)
+        rows = driver_rows(
+            conn,
+            "SELECT 0, u.id, u.username, u.display_name, u.is_admin FROM users u"
+            " JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ?"
+            " UNION ALL SELECT 1, v.paper_id, NULL, NULL, NULL FROM votes v"
+            " JOIN sessions s ON s.user_id = v.user_id WHERE s.token_hash = ? AND s.expires_at > ?"
+            f" AND v.paper_id IN ({ids})",
+            (token_hash(session_token), stored_time(conn, now)) * 2,
+        )
+        found = [r for r in rows if r[0] == 0]
+        if not found:
+            return None
+        user = User(found[0][1], found[0][2], found[0][3], bool(found[0][4]))
+        voted = {r[1] for r in rows if r[0] == 1}
     if not detailed:
         return MemberView(user, voted, [], {}, set())
     ids = ",".join(str(int(i)) for i in detailed)
