@@ -75,9 +75,19 @@ VOTES = papers.c.base_upvotes + papers.c.vote_count
 VISIBLE = papers.c.hidden.is_(False)
 
 
+FIELDS = list(Paper.__dataclass_fields__)
+
+
 def read_papers(conn: Connection, stmt: sa.Select) -> list[Paper]:
-    """Return the papers a select of `select_papers()` finds, in its order."""
-    return [Paper(**row._mapping) for row in conn.execute(stmt)]
+    """Return the papers a select of `select_papers()` finds, in its order.
+
+    Rows are passed by position when their columns are Paper's fields in order (as select_papers()
+    makes them): four times faster than by name, a millisecond of a list page (bench/pages.py).
+    """
+    result = conn.execute(stmt)
+    if list(result.keys()) == FIELDS:
+        return [Paper(*row) for row in result]
+    return [Paper(**row._mapping) for row in result]
 
 
 # Built once (a select is immutable: each .where() makes a new one): building it was a third of reading a
