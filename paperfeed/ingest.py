@@ -7,6 +7,7 @@ database-free and the store stays format-free.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,8 +21,9 @@ from paperfeed.progress import progress_bar
 from paperfeed.records import BadRecord, PaperRecord, parse_arxiv_id
 from paperfeed.sources import arxiv_api, hf_daily, oai, sample, snapshot
 from paperfeed.sources.http import Polite
+from paperfeed.store.bulk import bulk_writers
 from paperfeed.store.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
-from paperfeed.store.papers import UpsertCounts, fill_missing_lookups, upsert_papers
+from paperfeed.store.papers import UpsertCounts, finish_bulk_upserts, upsert_papers
 from paperfeed.store.schema import papers
 
 BATCH = 2000
@@ -58,12 +60,63 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-def _store(engine: Engine, records: Sequence[PaperRecord], summary: IngestSummary, lookups: bool) -> None:
+def _upsert(engine: Engine, records: Sequence[PaperRecord], bulk: bool) -> UpsertCounts:
     with engine.begin() as conn:
-        counts = upsert_papers(conn, records, now(), lookups=lookups)
-    summary.counts.add(counts)
+        counts = upsert_papers(conn, records, now(), bulk=bulk)
     for outcome in ("inserted", "updated", "unchanged"):
         INGESTED.labels(outcome=outcome).inc(getattr(counts, outcome))
+    return counts
+
+
+class _Lanes:
+    """Batches on their way to the store, written on `count` connections at once (each in a thread).
+
+    A paper always goes down the same lane, so that its versions are stored in the order read; a lane
+    holds one batch filling and one being stored, so memory stays flat. One lane stores in the caller's
+    thread.
+    """
+
+    def __init__(self, engine: Engine, count: int, batch_size: int, bulk: bool) -> None:
+        self.engine = engine
+        self.batch_size = batch_size
+        self.bulk = bulk
+        self.counts = UpsertCounts()
+        self.batches: list[list[PaperRecord]] = [[] for _ in range(count)]
+        self.running: list[Future[UpsertCounts] | None] = [None] * count
+        self.pool = ThreadPoolExecutor(count, thread_name_prefix="store") if count > 1 else None
+
+    def add(self, record: PaperRecord) -> None:
+        lane = hash(record.arxiv_id) % len(self.batches)
+        self.batches[lane].append(record)
+        if len(self.batches[lane]) >= self.batch_size:
+            self._send(lane)
+
+    def close(self) -> UpsertCounts:
+        """Store what every lane holds and wait for it; return the counts of all that was stored."""
+        try:
+            for lane in range(len(self.batches)):
+                self._send(lane)
+            for lane in range(len(self.batches)):
+                self._wait(lane)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+        return self.counts
+
+    def _send(self, lane: int) -> None:
+        self._wait(lane)
+        batch, self.batches[lane] = self.batches[lane], []
+        if not batch:
+            return
+        if self.pool is None:
+            self.counts.add(_upsert(self.engine, batch, self.bulk))
+        else:
+            self.running[lane] = self.pool.submit(_upsert, self.engine, batch, self.bulk)
+
+    def _wait(self, lane: int) -> None:
+        running, self.running[lane] = self.running[lane], None
+        if running is not None:
+            self.counts.add(running.result())
 
 
 def ingest_records(
@@ -75,31 +128,27 @@ def ingest_records(
 ) -> IngestSummary:
     """Store every record, skipping and reporting the bad ones; each batch is one transaction.
 
-    `bulk` defers the author and category lookups to one pass at the end; a run
-    interrupted before it is completed by the next one.
+    `bulk` defers the author and category lookups and PostgreSQL's GIN merges to
+    one pass at the end (a run interrupted before it is completed by the next
+    one), and writes on as many connections at once as the store asks for.
     """
     summary = summary or IngestSummary()
-    batch: list[PaperRecord] = []
+    lanes = _Lanes(engine, bulk_writers(engine) if bulk else 1, batch_size, bulk)
     try:
         for item in items:
             summary.read += 1
             if isinstance(item, BadRecord):
                 summary.skip(item)
                 continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                _store(engine, batch, summary, not bulk)
-                batch = []
+            lanes.add(item)
     except Exception:
         # A source that cannot go on (a corrupt file) loses nothing it already read.
-        if batch:
-            _store(engine, batch, summary, not bulk)
+        summary.counts.add(lanes.close())
         raise
-    if batch:
-        _store(engine, batch, summary, not bulk)
+    summary.counts.add(lanes.close())
     if bulk:
         with engine.begin() as conn:
-            fill_missing_lookups(conn)
+            finish_bulk_upserts(conn)
     return summary
 
 

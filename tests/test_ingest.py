@@ -1,3 +1,4 @@
+import gzip
 import json
 from datetime import date
 
@@ -7,11 +8,13 @@ import sqlalchemy as sa
 
 from paperfeed.ingest import checkpoint_name, harvest_oai, import_snapshot, ingest_arxiv_ids, load_sample
 from paperfeed.sources.http import SourceError
+from paperfeed.sources.snapshot import CorruptSnapshot, read_snapshot
 from paperfeed.store.checkpoints import load_checkpoint
+from paperfeed.store.db import make_engine
 from paperfeed.store.papers import get_paper
-from paperfeed.store.schema import papers
+from paperfeed.store.schema import paper_authors, paper_categories, papers
 from tests.atom import atom_feed
-from tests.conftest import FIXTURES, shared_data
+from tests.conftest import FIXTURES, _fresh_database, shared_data
 
 OAI_URL = "https://oaipmh.arxiv.org/oai"
 
@@ -169,3 +172,120 @@ def test_the_real_snapshot_sample_goes_in_once(engine):
     assert first.counts.inserted == 509 and first.skipped == 0
     second = import_snapshot(engine, path)
     assert second.counts.unchanged == 509 and not second.changed
+
+
+def varied_snapshot(path):
+    """Write a snapshot that goes through every branch of a bulk import: the fixture's good and bad lines,
+    then papers with affiliations, a name listed twice, text COPY must escape, and papers met again in
+    later batches (newer versions, an older one, the same one)."""
+    lines = (FIXTURES / "snapshot" / "mixed.jsonl").read_text().splitlines()
+
+    def paper(n, version=1, **kw):
+        return {
+            "id": f"2402.{n:05d}",
+            "title": f"Paper {n}, version {version}",
+            "abstract": f"Abstract of {n}.",
+            "categories": "cs.CL cs.LG",
+            "authors_parsed": [["Lovelace", "Ada", "", "Analytical Engines"], ["Turing", "Alan", ""]],
+            "versions": [
+                {"version": f"v{v}", "created": f"Mon, {v} Jan 2024 10:00:00 GMT"} for v in range(1, version + 1)
+            ],
+            "update_date": "2024-01-09",
+            **kw,
+        }
+
+    papers_ = [paper(n) for n in range(30)]
+    papers_ += [
+        paper(30, title='Tabs\tand\nnewlines,\r back\\slashes, \\N, quotes " and ∮ 😀', comments="see \\url{x}"),
+        paper(31, authors_parsed=[["Same", "A.", ""], ["Other", "B.", ""], ["Same", "A.", ""]]),
+        paper(32, authors_parsed=[["x" * 400, "", ""]], categories="math.CO math.CO hep-th"),
+        paper(33, authors_parsed=None, authors="Ada Lovelace and Alan Turing"),
+        paper(5, version=2, abstract="A newer version."),  # a later batch: updates
+        paper(7, version=3, comments=None),  # two versions newer: updates
+        paper(5, version=1, title="an older version"),  # never overwrites version 2
+        paper(9),  # the same again: unchanged
+    ]
+    lines += [json.dumps(p) for p in papers_]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def store_contents(engine):
+    """Return everything an import writes, by arXiv id: no store's own ids or the clock's times."""
+    skip = {"id", "created_at", "modified_at", "fetched_at", "search_vector", "title_vector"}
+    columns = [c for c in papers.c if c.name not in skip]
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*columns).order_by(papers.c.arxiv_id)).all()
+        authors = conn.execute(
+            sa.select(papers.c.arxiv_id, paper_authors.c.name, paper_authors.c.position)
+            .join(papers, papers.c.id == paper_authors.c.paper_id)
+            .order_by(papers.c.arxiv_id, paper_authors.c.name)
+        ).all()
+        categories = conn.execute(
+            sa.select(papers.c.arxiv_id, paper_categories.c.category)
+            .join(papers, papers.c.id == paper_categories.c.paper_id)
+            .order_by(papers.c.arxiv_id, paper_categories.c.category)
+        ).all()
+    return [r._asdict() for r in rows], [tuple(r) for r in authors], [tuple(r) for r in categories]
+
+
+@pytest.mark.postgres
+def test_a_snapshot_goes_into_postgresql_as_into_sqlite(request, tmp_path):
+    path = varied_snapshot(tmp_path / "varied.jsonl")
+    found = {}
+    for kind in ("sqlite", "postgresql"):
+        with _fresh_database(kind, request, tmp_path) as url:
+            engine = make_engine(url)
+            summary = import_snapshot(engine, path, batch_size=4)  # many batches, each lane several
+            found[kind] = (str(summary), store_contents(engine))
+            engine.dispose()
+    assert found["postgresql"][0] == found["sqlite"][0]
+    assert "read 45, inserted 37, updated 2, unchanged 2, skipped 4" in found["sqlite"][0]
+    rows, authors, categories = found["postgresql"][1]
+    assert (rows, authors, categories) == found["sqlite"][1]
+    by_id = {r["arxiv_id"]: r for r in rows}
+    assert len(by_id) == 37 and by_id["2402.00005"]["abstract"] == "A newer version."
+    assert by_id["2402.00030"]["title"].startswith("Tabs\tand\nnewlines,\r back\\slashes, \\N")
+    assert ("2402.00031", "A. Same", 0) in authors and ("2402.00031", "A. Same", 2) not in authors
+    assert ("2402.00032", "x" * 300, 0) in authors
+    assert categories.count(("2402.00032", "math.CO")) == 1
+
+
+def test_a_second_import_of_a_snapshot_changes_nothing(engine, tmp_path):
+    path = varied_snapshot(tmp_path / "varied.jsonl")
+    import_snapshot(engine, path, batch_size=4)
+    with engine.connect() as conn:
+        before = [conn.execute(sa.select(t).order_by(*t.primary_key)).all() for t in (papers, paper_authors)]
+        before.append(conn.execute(sa.select(paper_categories).order_by(*paper_categories.primary_key)).all())
+    again = import_snapshot(engine, path, batch_size=4)
+    assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 41)
+    assert not again.changed and again.skipped == 4
+    with engine.connect() as conn:
+        after = [conn.execute(sa.select(t).order_by(*t.primary_key)).all() for t in (papers, paper_authors)]
+        after.append(conn.execute(sa.select(paper_categories).order_by(*paper_categories.primary_key)).all())
+    assert after == before
+
+
+def test_a_snapshot_cut_short_keeps_every_paper_read_before_the_cut(engine, tmp_path):
+    lines = [
+        json.dumps(
+            {
+                "id": f"2401.{n:05d}",
+                "title": f"T{n}",
+                "abstract": "x" * 300,
+                "categories": "cs.LG",
+                "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
+            }
+        )
+        for n in range(3000)
+    ]
+    data = gzip.compress(("\n".join(lines) + "\n").encode())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    readable = []
+    with pytest.raises(CorruptSnapshot):
+        readable.extend(read_snapshot(cut))
+    with pytest.raises(CorruptSnapshot):
+        import_snapshot(engine, cut, batch_size=100)
+    assert 0 < len(readable) < 3000
+    assert ids_in_store(engine) == sorted(r.arxiv_id for r in readable)

@@ -3,9 +3,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from paperfeed.records import Author, PaperRecord, Version
+from paperfeed.store.db import make_engine
 from paperfeed.store.listings import papers_listed, store_stats
 from paperfeed.store.papers import get_paper, upsert_papers
-from paperfeed.store.schema import papers
+from paperfeed.store.schema import paper_authors, papers
 
 NOW = datetime(2026, 4, 7, 12, 0)
 
@@ -158,3 +159,26 @@ def test_text_with_markup_and_unicode_is_stored_verbatim(engine):
     upsert(engine, [record(title=title)])
     with engine.connect() as conn:
         assert get_paper(conn, "2503.13423").title == title
+
+
+def test_a_paper_another_writer_stores_meanwhile_is_theirs_and_the_rest_go_in(database_url):
+    # PostgreSQL's COPY takes all rows or none: the batch must go in again, without the other writer's paper.
+    engine, other = make_engine(database_url), make_engine(database_url)
+    raced = []
+
+    def store_it_meanwhile(conn, cursor, statement, *args):
+        # Between the look-up of stored papers and the insert of the new ones.
+        if not raced and statement.startswith("SELECT papers.id, papers.arxiv_id"):
+            raced.append(upsert(other, [record("2401.00002", title="Theirs")], now=datetime(2026, 4, 7, 11, 59)))
+
+    sa.event.listen(engine, "after_cursor_execute", store_it_meanwhile)
+    counts = upsert(engine, [record("2401.00001"), record("2401.00002", title="Ours")])
+    assert raced[0].inserted == 1
+    assert (counts.inserted, counts.updated, counts.unchanged) == (1, 0, 1)
+    with engine.connect() as conn:
+        assert get_paper(conn, "2401.00002").title == "Theirs"
+        assert get_paper(conn, "2401.00001") is not None
+        names = conn.execute(sa.select(paper_authors.c.paper_id, paper_authors.c.name)).all()
+    assert len(names) == 4  # each paper's two authors, written once, by whoever stored the paper
+    engine.dispose()
+    other.dispose()
