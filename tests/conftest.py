@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import gzip
 import itertools
 import os
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -255,3 +257,22 @@ def smtp():
     with smtp_server() as (recorder, port):
         recorder.port = port
         yield recorder
+
+
+def snapshot_cut_short(path: Path, papers: int = 3000) -> Path:
+    """Write a gzipped snapshot of `papers` small papers cut off halfway through (a download broken off)."""
+    lines = [
+        orjson.dumps(
+            {
+                "id": f"2401.{n:05d}",
+                "title": f"T{n}",
+                "abstract": "x" * 300,
+                "categories": "cs.LG",
+                "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
+            }
+        )
+        for n in range(papers)
+    ]
+    data = gzip.compress(b"\n".join(lines) + b"\n")
+    path.write_bytes(data[: len(data) // 2])
+    return path

@@ -1,4 +1,3 @@
-import gzip
 import json
 from datetime import date
 
@@ -14,7 +13,7 @@ from paperfeed.store.db import make_engine
 from paperfeed.store.papers import get_paper
 from paperfeed.store.schema import paper_authors, paper_categories, papers
 from tests.atom import atom_feed
-from tests.conftest import FIXTURES, _fresh_database, shared_data
+from tests.conftest import FIXTURES, _fresh_database, shared_data, snapshot_cut_short
 
 OAI_URL = "https://oaipmh.arxiv.org/oai"
 
@@ -267,21 +266,7 @@ def test_a_second_import_of_a_snapshot_changes_nothing(engine, tmp_path):
 
 
 def test_a_snapshot_cut_short_keeps_every_paper_read_before_the_cut(engine, tmp_path):
-    lines = [
-        json.dumps(
-            {
-                "id": f"2401.{n:05d}",
-                "title": f"T{n}",
-                "abstract": "x" * 300,
-                "categories": "cs.LG",
-                "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
-            }
-        )
-        for n in range(3000)
-    ]
-    data = gzip.compress(("\n".join(lines) + "\n").encode())
-    cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(data[: len(data) // 2])
+    cut = snapshot_cut_short(tmp_path / "cut.jsonl.gz")
     readable = []
     with pytest.raises(CorruptSnapshot):
         readable.extend(read_snapshot(cut))

@@ -12,7 +12,7 @@ from paperfeed.records import Author, BadRecord, PaperRecord
 from paperfeed.sources.snapshot import CorruptSnapshot, read_snapshot
 from paperfeed.store.db import make_engine
 from paperfeed.store.schema import papers
-from tests.conftest import FIXTURES, shared_data
+from tests.conftest import FIXTURES, shared_data, snapshot_cut_short
 
 MIXED = FIXTURES / "snapshot" / "mixed.jsonl"
 
@@ -93,21 +93,7 @@ def test_a_truncated_gzip_keeps_what_came_before(tmp_path):
 
 
 def test_a_corrupt_gzip_is_a_clear_error_and_a_non_zero_exit(tmp_path, monkeypatch):
-    lines = [
-        orjson.dumps(
-            {
-                "id": f"2401.{n:05d}",
-                "title": f"T{n}",
-                "abstract": "x" * 300,
-                "categories": "cs.LG",
-                "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 00:00:01 GMT"}],
-            }
-        )
-        for n in range(3000)
-    ]
-    data = gzip.compress(b"\n".join(lines) + b"\n")
-    cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(data[: len(data) // 2])
+    cut = snapshot_cut_short(tmp_path / "cut.jsonl.gz")
     monkeypatch.setenv("PAPERFEED_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     monkeypatch.setenv("PAPERFEED_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["ingest", "snapshot", "--no-index", str(cut)])
